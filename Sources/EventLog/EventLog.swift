@@ -1,0 +1,161 @@
+import Foundation
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+
+/// Cartline's event log: one append-only Postgres table (`Migrations/0001_event_log.sql`).
+/// Knows nothing of carts or calls.
+///
+/// Guarantees (each has a test against a real Postgres):
+/// - **Expected version.** A racing append to one stream fails with `wrongExpectedVersion`
+///   carrying the actual version, never a lost write.
+/// - **Idempotent retry.** Re-appending the same event ids where they were stored returns the
+///   original positions; an id reused with another body is `eventIdConflict`.
+/// - **No skipped events.** `readAll` and subscriptions read only below the transaction
+///   horizon in `(tx_id, global_position)` order, so a position that commits late is still
+///   delivered, once.
+/// - **Exactly-once projection.** `withCheckpoint` commits a consumer's writes and its
+///   checkpoint in one transaction.
+/// - **Wake-up.** NOTIFY after commit (debounced) cuts latency; polling guarantees delivery.
+///
+/// Run it as a `Service` beside its `PostgresClient`: `run()` drives the group commit,
+/// the NOTIFY listener and sender, and the horizon metric until graceful shutdown.
+public final class EventLog: Service, Sendable {
+    public let client: PostgresClient
+    public let configuration: EventLogConfiguration
+    let logger: Logger
+    let metrics = EventLogMetrics()
+    let committer: GroupCommitter
+    /// Fired when the log may have moved (a local commit or a NOTIFY): subscriptions wait on it.
+    let logAdvanced = WakeUpSignal()
+    /// Fired on each local commit: the NOTIFY sender waits on it.
+    let localCommits = WakeUpSignal()
+
+    public init(client: PostgresClient, configuration: EventLogConfiguration = .init(), logger: Logger) {
+        self.client = client
+        self.configuration = configuration
+        self.logger = logger
+        self.committer = GroupCommitter(configuration: configuration)
+    }
+
+    // MARK: Appending
+
+    /// Appends `events` to `stream` atomically, with consecutive versions, if the stream is
+    /// where `expected` says. Concurrent appends share commits.
+    public func append(to stream: StreamName, _ events: [NewEvent], expected: ExpectedVersion) async throws -> AppendResult {
+        let request = AppendRequest(stream: stream, events: events, expected: expected)
+        try validate(request)
+        let started = ContinuousClock.now
+        let committer = self.committer
+        do {
+            // Bounded end to end: queueing, a log that is not running yet, and the commit.
+            let result = try await withDeadline(seconds: configuration.operationTimeoutSeconds, operation: "append") {
+                try await committer.submit(request)
+            }
+            metrics.appendDuration.recordNanoseconds((ContinuousClock.now - started).inNanoseconds)
+            return result
+        } catch {
+            throw DatabaseErrorMapping.map(error)
+        }
+    }
+
+    /// Many appends at once (for bulk writers): each gets its own check and result; they
+    /// are committed together as far as the commit size allows.
+    public func append(_ requests: [AppendRequest]) async -> [Result<AppendResult, EventLogError>] {
+        await withTaskGroup(of: (Int, Result<AppendResult, EventLogError>).self) { group in
+            for (index, request) in requests.enumerated() {
+                group.addTask {
+                    do { return (index, .success(try await self.append(to: request.stream, request.events, expected: request.expected))) }
+                    catch { return (index, .failure(DatabaseErrorMapping.map(error))) }
+                }
+            }
+            var results = [Result<AppendResult, EventLogError>?](repeating: nil, count: requests.count)
+            for await (index, result) in group { results[index] = result }
+            return results.map { $0 ?? .failure(.shuttingDown) }
+        }
+    }
+
+    private func validate(_ request: AppendRequest) throws(EventLogError) {
+        if request.events.isEmpty { throw .emptyAppend }
+        if request.events.count > configuration.maxEventsPerAppend {
+            throw .tooManyEvents(count: request.events.count, limit: configuration.maxEventsPerAppend)
+        }
+        try request.expected.validate()
+        var ids = Set<UUID>()
+        for event in request.events {
+            try event.validate(maxEventBytes: configuration.maxEventBytes)
+            if !ids.insert(event.id).inserted { throw .eventIdConflict(eventId: event.id, reason: "appears twice in one append") }
+        }
+    }
+
+    // MARK: Reading
+
+    /// A stream's events from `version` (inclusive), in version order.
+    public func read(stream: StreamName, from version: Int64 = 1, limit: Int = 1_000) async throws -> [RecordedEvent] {
+        guard version >= 1 else { throw EventLogError.invalidArgument("stream versions start at 1, not \(version)") }
+        let limit = try checkedLimit(limit)
+        return try await fetch("""
+            SELECT \(unescaped: Self.columns) FROM events
+            WHERE stream_id = \(stream.rawValue) AND stream_version >= \(version)
+            ORDER BY stream_version LIMIT \(limit)
+            """, operation: "read stream")
+    }
+
+    /// All streams' events after `position`, in commit-safe order, stopping at the
+    /// transaction horizon: an event whose transaction is still open — or any event after
+    /// an open transaction's — waits until that transaction ends.
+    public func readAll(after position: LogPosition, limit: Int = 1_000) async throws -> [RecordedEvent] {
+        let limit = try checkedLimit(limit)
+        let events = try await fetch("""
+            SELECT \(unescaped: Self.columns) FROM events
+            WHERE tx_id < (SELECT pg_snapshot_xmin(pg_current_snapshot()))
+              AND (tx_id, global_position) > (\(position.transactionId)::int8::text::xid8, \(position.globalPosition))
+            ORDER BY tx_id, global_position LIMIT \(limit)
+            """, operation: "read all")
+        metrics.eventsRead.increment(by: events.count)
+        return events
+    }
+
+    /// Batches of new events for `consumer`, from its stored checkpoint (or `position`).
+    public func subscribe(consumer: String, from position: LogPosition? = nil, batchSize: Int = 1_000) -> EventSubscription {
+        EventSubscription(log: self, consumer: consumer, start: position, batchSize: min(max(1, batchSize), configuration.maxReadBatch))
+    }
+
+    private func checkedLimit(_ limit: Int) throws(EventLogError) -> Int {
+        guard (1...configuration.maxReadBatch).contains(limit) else {
+            throw .invalidArgument("read limit \(limit) is outside 1…\(configuration.maxReadBatch)")
+        }
+        return limit
+    }
+
+    static let columns = """
+        tx_id::text::int8, global_position, stream_id, stream_version, event_id, event_type,
+        schema_version, data::text, metadata::text, recorded_at
+        """
+
+    private func fetch(_ query: PostgresQuery, operation: String) async throws -> [RecordedEvent] {
+        let client = self.client
+        let logger = self.logger
+        return try await run(operation) {
+            let rows = try await client.query(query, logger: logger)
+            var events: [RecordedEvent] = []
+            for try await (tx, position, stream, version, id, type, schema, data, metadata, recordedAt)
+                in rows.decode((Int64, Int64, String, Int64, UUID, String, Int16, String, String, Date).self) {
+                events.append(RecordedEvent(
+                    position: LogPosition(transactionId: tx, globalPosition: position), stream: stream,
+                    streamVersion: version, id: id, type: type, schemaVersion: schema,
+                    data: JSONPayload(trusted: data), metadata: JSONPayload(trusted: metadata), recordedAt: recordedAt))
+            }
+            return events
+        }
+    }
+
+    /// Runs a database operation under the configured deadline, with errors mapped to `EventLogError`.
+    func run<T: Sendable>(_ operation: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        do {
+            return try await withDeadline(seconds: configuration.operationTimeoutSeconds, operation: operation, body)
+        } catch {
+            throw DatabaseErrorMapping.translate(error)
+        }
+    }
+}

@@ -1,0 +1,51 @@
+/// An endless sequence of event batches for one consumer, in commit-safe order.
+///
+/// It starts from the consumer's stored checkpoint (or a given position), keeps its place in
+/// memory, and never stores it: the consumer does that with its own writes
+/// (`EventLog.withCheckpoint`), which is what makes a restart resume without loss or
+/// duplicate. Between batches it waits for a wake-up, but never longer than the poll
+/// interval, so lost notifications only cost latency.
+public struct EventSubscription: AsyncSequence, Sendable {
+    public typealias Element = [RecordedEvent]
+
+    let log: EventLog
+    let consumer: String
+    let start: LogPosition?
+    let batchSize: Int
+
+    public func makeAsyncIterator() -> Iterator {
+        Iterator(log: log, consumer: consumer, position: start, batchSize: batchSize)
+    }
+
+    public struct Iterator: AsyncIteratorProtocol {
+        let log: EventLog
+        let consumer: String
+        /// Where the last delivered batch ended; nil until the stored checkpoint is loaded.
+        public private(set) var position: LogPosition?
+        let batchSize: Int
+
+        init(log: EventLog, consumer: String, position: LogPosition?, batchSize: Int) {
+            self.log = log
+            self.consumer = consumer
+            self.position = position
+            self.batchSize = batchSize
+        }
+
+        public mutating func next() async throws -> [RecordedEvent]? {
+            var after: LogPosition
+            if let position { after = position } else { after = try await log.checkpoint(of: consumer) ?? .start }
+            position = after
+            while !Task.isCancelled {
+                let seen = log.logAdvanced.generation
+                let batch = try await log.readAll(after: after, limit: batchSize)
+                if let last = batch.last {
+                    position = last.position
+                    return batch
+                }
+                await log.logAdvanced.wait(after: seen, timeoutSeconds: log.configuration.pollIntervalSeconds)
+                after = position ?? after
+            }
+            return nil
+        }
+    }
+}

@@ -1,0 +1,36 @@
+# Shared helpers for the Tools/ scripts. Source it; it defines functions only.
+# Every tool the project needs is installed from here, so a clean machine works.
+
+CARTLINE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+CARTLINE_DATA="${CARTLINE_DATA:-$CARTLINE_ROOT/.data}"
+
+log() { printf '[%s] %s\n' "$(basename "$0")" "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# ensure_packages CMD:PACKAGE … — installs each Debian package whose command is missing.
+# apt-get update runs at most once per call, and only when something is missing.
+ensure_packages() {
+  local missing=() pair cmd pkg
+  for pair in "$@"; do
+    cmd="${pair%%:*}"; pkg="${pair#*:}"
+    if [ -e "$cmd" ] || command -v "$cmd" >/dev/null 2>&1; then continue; fi
+    missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "installing Debian packages: ${missing[*]}"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null \
+    || die "apt-get update failed"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
+    || die "apt-get install ${missing[*]} failed"
+}
+
+ensure_swift() {
+  command -v swift >/dev/null 2>&1 && return 0
+  [ -x /opt/swift/usr/bin/swift ] && { export PATH="/opt/swift/usr/bin:$PATH"; return 0; }
+  die "no Swift toolchain found (expected swift on PATH or /opt/swift)"
+}
+
+# A free TCP port on 127.0.0.1 (python3 is on every machine of this kind).
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
