@@ -2,15 +2,15 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// Writes many independent appends in one transaction — the group commit.
+/// Writes many independent appends in one statement — the group commit.
 ///
 /// Guarantees, each tested against a real Postgres:
 /// - Expected version: each request is checked on its own against the stream's current
-///   version (and against earlier requests in the same batch); a failed check fails only
-///   that request, with the actual version.
+///   version; a failed check fails only that request, with the actual version.
 /// - No lost write across processes: the unique `(stream_id, stream_version)` index is the
 ///   final check. If another process took a version between our read and our insert, the
-///   insert fails with a unique violation and the caller retries the whole batch.
+///   statement fails with a unique violation and the caller retries the whole batch.
+/// - Every check and the insert are one statement: one round trip and one commit per batch.
 /// - Idempotent retry: a request whose event ids are all already stored, with the same
 ///   bodies in the same stream at the versions its expectation implies, returns the
 ///   original positions; any other reuse of an id is an `eventIdConflict`. Never `DO NOTHING`.
@@ -29,128 +29,100 @@ struct AppendBatchWriter: Sendable {
         let sameBody: Bool
     }
 
-    private struct PlannedRow {
-        let request: Int
-        let stream: String
-        let version: Int64
-        let event: NewEvent
-    }
-
+    /// One statement, autocommitted: one round trip and one commit for the whole batch.
+    /// The lane guarantees each stream appears at most once in `requests`.
     func write(_ requests: [AppendRequest], on connection: PostgresConnection, logger: Logger) async throws -> [Outcome] {
-        try await connection.withTransaction(logger: logger) { connection in
-            let versions = try await currentVersions(of: requests, on: connection, logger: logger)
-            let stored = try await storedEvents(matching: requests, on: connection, logger: logger)
-            var plan = Plan(currentVersions: versions)
-            let outcomes: [Outcome?] = requests.enumerated().map { index, request in
-                plan.decide(request, index: index, stored: stored)
-            }
-            let inserted = try await insert(plan.rows, on: connection, logger: logger)
-            return outcomes.enumerated().map { index, outcome in
-                if let outcome { return outcome }
-                let rows = plan.rows.filter { $0.request == index }
-                // Every planned row came back from the insert: the ids were taken from the rows.
-                let positions = rows.compactMap { inserted[$0.event.id] }
-                return .appended(AppendResult(streamVersion: rows.last?.version ?? 0, positions: positions))
-            }
-        }
-    }
-
-    /// The in-memory decision for each request, tracking versions taken earlier in the batch.
-    private struct Plan {
-        var currentVersions: [String: Int64]
-        var rows: [PlannedRow] = []
-        var idsInBatch: Set<UUID> = []
-
-        /// nil means: append as planned (rows added); otherwise the request's final outcome.
-        mutating func decide(_ request: AppendRequest, index: Int, stored: [UUID: StoredEvent]) -> Outcome? {
-            let stream = request.stream.rawValue
-            let found = request.events.map { stored[$0.id] }
-            if found.contains(where: { $0 != nil }) {
-                return Self.replay(request, found: found)
-            }
-            if let duplicate = request.events.first(where: { idsInBatch.contains($0.id) }) {
-                return .refused(.eventIdConflict(eventId: duplicate.id, reason: "appended twice at once"))
-            }
-            let actual = currentVersions[stream] ?? 0
-            guard request.expected.isSatisfied(byActual: actual) else {
-                return .refused(.wrongExpectedVersion(stream: stream, expected: request.expected, actual: actual))
-            }
+        var eventRequest: [Int32] = [], eventOffset: [Int64] = [], eventStream: [String] = []
+        var ids: [UUID] = [], types: [String] = [], schemas: [Int16] = [], data: [String] = [], metadata: [String] = []
+        for (index, request) in requests.enumerated() {
             for (offset, event) in request.events.enumerated() {
-                rows.append(PlannedRow(request: index, stream: stream, version: actual + Int64(offset) + 1, event: event))
-                idsInBatch.insert(event.id)
+                eventRequest.append(Int32(index)); eventOffset.append(Int64(offset)); eventStream.append(request.stream.rawValue)
+                ids.append(event.id); types.append(event.type); schemas.append(event.schemaVersion)
+                data.append(event.data.text); metadata.append(event.metadata.text)
             }
-            currentVersions[stream] = actual + Int64(request.events.count)
-            return nil
         }
-
-        /// A retry of an append that already happened gets the original result; any other
-        /// reuse of stored ids is a conflict.
-        static func replay(_ request: AppendRequest, found: [StoredEvent?]) -> Outcome {
-            let events = request.events
-            for (event, stored) in zip(events, found) {
-                guard let stored else {
-                    return .refused(.eventIdConflict(eventId: event.id, reason: "only some of this append's events are stored"))
-                }
-                if !stored.sameBody {
-                    return .refused(.eventIdConflict(eventId: event.id, reason: "stored with a different type or body"))
-                }
-            }
-            let stored = found.compactMap { $0 }
-            let first = stored[0].version
-            let inPlace = stored.enumerated().allSatisfy { offset, event in
-                event.stream == request.stream.rawValue && event.version == first + Int64(offset)
-            }
-            guard inPlace, request.expected.isSatisfied(byActual: first - 1) else {
-                return .refused(.eventIdConflict(eventId: events[0].id, reason: "stored in \(stored[0].stream) at version \(first), not where this append expects it"))
-            }
-            return .appended(AppendResult(streamVersion: stored[stored.count - 1].version, positions: stored.map(\.position)))
+        let requestIndex = requests.indices.map { Int32($0) }
+        let requestStream = requests.map(\.stream.rawValue)
+        // -1 means any version; otherwise the exact version expected (0: no stream).
+        let requestExpected: [Int64] = requests.map {
+            switch $0.expected { case .any: -1; case .noStream: 0; case .exact(let version): version }
         }
-    }
-
-    private func currentVersions(of requests: [AppendRequest], on connection: PostgresConnection, logger: Logger) async throws -> [String: Int64] {
-        let streams = Array(Set(requests.map(\.stream.rawValue)))
         let rows = try await connection.query("""
-            SELECT s.id, COALESCE((SELECT max(e.stream_version) FROM events e WHERE e.stream_id = s.id), 0)
-            FROM UNNEST(\(streams)::text[]) AS s(id)
+            WITH ev AS (
+              SELECT * FROM UNNEST(\(eventRequest)::int4[], \(eventOffset)::int8[], \(eventStream)::text[], \(ids)::uuid[],
+                                   \(types)::text[], \(schemas)::int2[], \(data)::text[], \(metadata)::text[])
+                       AS e(req, off, stream, id, type, schema, data, metadata)
+            ), cur AS (
+              SELECT r.req, r.expected,
+                     COALESCE((SELECT max(x.stream_version) FROM events x WHERE x.stream_id = r.stream), 0) AS actual
+              FROM UNNEST(\(requestIndex)::int4[], \(requestStream)::text[], \(requestExpected)::int8[]) AS r(req, stream, expected)
+            ), stored AS (
+              SELECT ev.req, ev.id, x.stream_id, x.stream_version, x.tx_id::text::int8 AS tx, x.global_position,
+                     (x.event_type = ev.type AND x.data = ev.data::jsonb AND x.schema_version = ev.schema) AS same
+              FROM ev JOIN events x ON x.event_id = ev.id
+            ), ok AS (
+              SELECT cur.req, cur.actual FROM cur
+              WHERE (cur.expected = -1 OR cur.expected = cur.actual)
+                AND NOT EXISTS (SELECT 1 FROM stored WHERE stored.req = cur.req)
+            ), ins AS (
+              INSERT INTO events (stream_id, stream_version, event_id, event_type, schema_version, data, metadata)
+              SELECT ev.stream, ok.actual + ev.off + 1, ev.id, ev.type, ev.schema, ev.data::jsonb, ev.metadata::jsonb
+              FROM ev JOIN ok ON ok.req = ev.req
+              ORDER BY ev.req, ev.off
+              RETURNING event_id, stream_id, stream_version, tx_id::text::int8 AS tx, global_position
+            )
+            SELECT 'i', -1, event_id, stream_id, stream_version, tx, global_position, true FROM ins
+            UNION ALL SELECT 'c', req, NULL, NULL, actual, NULL, NULL, NULL FROM cur
+            UNION ALL SELECT 's', req, id, stream_id, stream_version, tx, global_position, same FROM stored
             """, logger: logger)
-        var versions: [String: Int64] = [:]
-        for try await (stream, version) in rows.decode((String, Int64).self) { versions[stream] = version }
-        return versions
-    }
-
-    private func storedEvents(matching requests: [AppendRequest], on connection: PostgresConnection, logger: Logger) async throws -> [UUID: StoredEvent] {
-        let events = requests.flatMap(\.events)
-        let rows = try await connection.query("""
-            SELECT e.event_id, e.stream_id, e.stream_version, e.tx_id::text::int8, e.global_position,
-                   e.event_type = c.type AND e.data = c.data::jsonb AND e.schema_version = c.schema
-            FROM UNNEST(\(events.map(\.id))::uuid[], \(events.map(\.type))::text[],
-                        \(events.map(\.data.text))::text[], \(events.map(\.schemaVersion))::int2[]) AS c(id, type, data, schema)
-            JOIN events e ON e.event_id = c.id
-            """, logger: logger)
+        var inserted: [UUID: LogPosition] = [:]
+        var actualVersions = [Int64](repeating: 0, count: requests.count)
         var stored: [UUID: StoredEvent] = [:]
-        for try await (id, stream, version, tx, position, same) in rows.decode((UUID, String, Int64, Int64, Int64, Bool).self) {
-            stored[id] = StoredEvent(stream: stream, version: version, position: LogPosition(transactionId: tx, globalPosition: position), sameBody: same)
+        for try await (kind, request, id, stream, version, tx, position, same)
+            in rows.decode((String, Int32, UUID?, String?, Int64, Int64?, Int64?, Bool?).self) {
+            switch kind {
+            case "i":
+                if let id, let tx, let position { inserted[id] = LogPosition(transactionId: tx, globalPosition: position) }
+            case "c":
+                actualVersions[Int(request)] = version
+            default:
+                if let id, let stream, let tx, let position, let same {
+                    stored[id] = StoredEvent(stream: stream, version: version, position: LogPosition(transactionId: tx, globalPosition: position), sameBody: same)
+                }
+            }
         }
-        return stored
+        return requests.enumerated().map { index, request in
+            let found = request.events.map { stored[$0.id] }
+            if found.contains(where: { $0 != nil }) { return Self.replay(request, found: found) }
+            let actual = actualVersions[index]
+            guard request.expected.isSatisfied(byActual: actual) else {
+                return .refused(.wrongExpectedVersion(stream: request.stream.rawValue, expected: request.expected, actual: actual))
+            }
+            let positions = request.events.compactMap { inserted[$0.id] }
+            return .appended(AppendResult(streamVersion: actual + Int64(request.events.count), positions: positions))
+        }
     }
 
-    /// One multi-row INSERT for the whole batch; returns each event's position by id.
-    private func insert(_ rows: [PlannedRow], on connection: PostgresConnection, logger: Logger) async throws -> [UUID: LogPosition] {
-        guard !rows.isEmpty else { return [:] }
-        let result = try await connection.query("""
-            INSERT INTO events (stream_id, stream_version, event_id, event_type, schema_version, data, metadata)
-            SELECT r.stream, r.version, r.id, r.type, r.schema, r.data::jsonb, r.metadata::jsonb
-            FROM UNNEST(\(rows.map(\.stream))::text[], \(rows.map(\.version))::int8[], \(rows.map(\.event.id))::uuid[],
-                        \(rows.map(\.event.type))::text[], \(rows.map(\.event.schemaVersion))::int2[],
-                        \(rows.map(\.event.data.text))::text[], \(rows.map(\.event.metadata.text))::text[])
-                 AS r(stream, version, id, type, schema, data, metadata)
-            RETURNING event_id, tx_id::text::int8, global_position
-            """, logger: logger)
-        var positions: [UUID: LogPosition] = [:]
-        positions.reserveCapacity(rows.count)
-        for try await (id, tx, position) in result.decode((UUID, Int64, Int64).self) {
-            positions[id] = LogPosition(transactionId: tx, globalPosition: position)
+    /// A retry of an append that already happened gets the original result; any other
+    /// reuse of stored ids is a conflict.
+    private static func replay(_ request: AppendRequest, found: [StoredEvent?]) -> Outcome {
+        let events = request.events
+        for (event, stored) in zip(events, found) {
+            guard let stored else {
+                return .refused(.eventIdConflict(eventId: event.id, reason: "only some of this append's events are stored"))
+            }
+            if !stored.sameBody {
+                return .refused(.eventIdConflict(eventId: event.id, reason: "stored with a different type or body"))
+            }
         }
-        return positions
+        let stored = found.compactMap { $0 }
+        let first = stored[0].version
+        let inPlace = stored.enumerated().allSatisfy { offset, event in
+            event.stream == request.stream.rawValue && event.version == first + Int64(offset)
+        }
+        guard inPlace, request.expected.isSatisfied(byActual: first - 1) else {
+            return .refused(.eventIdConflict(eventId: events[0].id, reason: "stored in \(stored[0].stream) at version \(first), not where this append expects it"))
+        }
+        return .appended(AppendResult(streamVersion: stored[stored.count - 1].version, positions: stored.map(\.position)))
     }
 }

@@ -7,31 +7,62 @@ func withDeadline<T: Sendable>(
     seconds: Double, operation name: String,
     _ operation: @escaping @Sendable () async throws -> T
 ) async throws -> T {
-    let box = Mutex<CheckedContinuation<T, any Error>?>(nil)
-    let finish: @Sendable (Result<T, any Error>) -> Void = { result in
-        box.withLock { slot -> CheckedContinuation<T, any Error>? in
-            defer { slot = nil }
-            return slot
-        }?.resume(with: result)
-    }
-    var work: Task<Void, Never>?
-    var timer: Task<Void, Never>?
-    defer { work?.cancel(); timer?.cancel() }
+    // A class, not a local: the losing task may still finish after this function returned.
+    let race = DeadlineRace<T>()
     return try await withTaskCancellationHandler {
         try await withCheckedThrowingContinuation { continuation in
-            box.withLock { $0 = continuation }
+            race.start(continuation)
             // A cancellation that came before the continuation was stored found nothing to resume.
-            if Task.isCancelled { finish(.failure(CancellationError())); return }
-            work = Task {
-                do { finish(.success(try await operation())) } catch { finish(.failure(error)) }
+            if Task.isCancelled { race.finish(.failure(CancellationError())); return }
+            let work = Task {
+                do { race.finish(.success(try await operation())) } catch { race.finish(.failure(error)) }
             }
-            timer = Task {
+            let timer = Task {
                 if (try? await Task.sleep(for: .seconds(seconds))) != nil {
-                    finish(.failure(EventLogError.timedOut(operation: name, seconds: seconds)))
+                    race.finish(.failure(EventLogError.timedOut(operation: name, seconds: seconds)))
+                    work.cancel()
                 }
             }
+            race.onFinish { timer.cancel() }
         }
     } onCancel: {
-        finish(.failure(CancellationError()))
+        race.finish(.failure(CancellationError()))
+    }
+}
+
+/// The one continuation of a `withDeadline` call, resumed by whichever side finishes first.
+private final class DeadlineRace<T: Sendable>: Sendable {
+    private struct State {
+        var continuation: CheckedContinuation<T, any Error>?
+        var finished = false
+        var cleanup: (@Sendable () -> Void)?
+    }
+
+    private let state = Mutex(State())
+
+    func start(_ continuation: CheckedContinuation<T, any Error>) {
+        state.withLock { $0.continuation = continuation }
+    }
+
+    /// Runs `cleanup` when the race ends (at once if it already has).
+    func onFinish(_ cleanup: @escaping @Sendable () -> Void) {
+        let runNow = state.withLock { state -> Bool in
+            if state.finished { return true }
+            state.cleanup = cleanup
+            return false
+        }
+        if runNow { cleanup() }
+    }
+
+    func finish(_ result: Result<T, any Error>) {
+        let (continuation, cleanup) = state.withLock { state -> (CheckedContinuation<T, any Error>?, (@Sendable () -> Void)?) in
+            guard !state.finished, let continuation = state.continuation else { return (nil, nil) }
+            state.finished = true
+            state.continuation = nil
+            defer { state.cleanup = nil }
+            return (continuation, state.cleanup)
+        }
+        cleanup?()
+        continuation?.resume(with: result)
     }
 }

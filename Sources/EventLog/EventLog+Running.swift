@@ -61,7 +61,7 @@ extension EventLog {
                 let failure = DatabaseErrorMapping.map(error)
                 logger.warning("append failed", metadata: ["error": "\(failure)", "appends": "\(batch.count)"])
                 metrics.appendsFailed.increment(by: batch.count)
-                for pending in batch { pending.continuation.resume(throwing: failure) }
+                for pending in batch { pending.complete(.failure(failure)) }
                 return
             }
         }
@@ -74,10 +74,10 @@ extension EventLog {
             case .appended(let result):
                 appendedEvents += result.positions.count
                 metrics.appendsOK.increment()
-                pending.continuation.resume(returning: result)
+                pending.complete(.success(result))
             case .refused(let error):
                 metrics.appendsRefused.increment()
-                pending.continuation.resume(throwing: error)
+                pending.complete(.failure(error))
             }
         }
         metrics.eventsAppended.increment(by: appendedEvents)

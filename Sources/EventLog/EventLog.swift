@@ -62,17 +62,23 @@ public final class EventLog: Service, Sendable {
     /// Many appends at once (for bulk writers): each gets its own check and result; they
     /// are committed together as far as the commit size allows.
     public func append(_ requests: [AppendRequest]) async -> [Result<AppendResult, EventLogError>] {
-        await withTaskGroup(of: (Int, Result<AppendResult, EventLogError>).self) { group in
-            for (index, request) in requests.enumerated() {
-                group.addTask {
-                    do { return (index, .success(try await self.append(to: request.stream, request.events, expected: request.expected))) }
-                    catch { return (index, .failure(DatabaseErrorMapping.map(error))) }
-                }
-            }
-            var results = [Result<AppendResult, EventLogError>?](repeating: nil, count: requests.count)
-            for await (index, result) in group { results[index] = result }
-            return results.map { $0 ?? .failure(.shuttingDown) }
+        var results = [Result<AppendResult, EventLogError>?](repeating: nil, count: requests.count)
+        var valid: [(index: Int, request: AppendRequest)] = []
+        for (index, request) in requests.enumerated() {
+            do { try validate(request); valid.append((index, request)) } catch { results[index] = .failure(error) }
         }
+        let committer = self.committer
+        let batch = valid.map(\.request)
+        let outcomes: [Result<AppendResult, EventLogError>]
+        do {
+            outcomes = try await withDeadline(seconds: configuration.operationTimeoutSeconds, operation: "append") {
+                await committer.submit(batch)
+            }
+        } catch {
+            outcomes = Array(repeating: .failure(DatabaseErrorMapping.map(error)), count: batch.count)
+        }
+        for ((index, _), outcome) in zip(valid, outcomes) { results[index] = outcome }
+        return results.map { $0 ?? .failure(.shuttingDown) }
     }
 
     private func validate(_ request: AppendRequest) throws(EventLogError) {
@@ -108,9 +114,9 @@ public final class EventLog: Service, Sendable {
         let limit = try checkedLimit(limit)
         let events = try await fetch("""
             SELECT \(unescaped: Self.columns) FROM events
-            WHERE tx_id < (SELECT pg_snapshot_xmin(pg_current_snapshot()))
-              AND (tx_id, global_position) > (\(position.transactionId)::int8::text::xid8, \(position.globalPosition))
-            ORDER BY tx_id, global_position LIMIT \(limit)
+            WHERE events.tx_id < (SELECT pg_snapshot_xmin(pg_current_snapshot()))
+              AND (events.tx_id, events.global_position) > (\(position.transactionId)::int8::text::xid8, \(position.globalPosition))
+            ORDER BY events.tx_id, events.global_position LIMIT \(limit)
             """, operation: "read all")
         metrics.eventsRead.increment(by: events.count)
         return events
@@ -128,6 +134,8 @@ public final class EventLog: Service, Sendable {
         return limit
     }
 
+    /// Casts give output columns the names of input columns (`tx_id`), so ORDER BY and WHERE
+    /// clauses must qualify theirs as `events.…` or they sort the casts and lose the index.
     static let columns = """
         tx_id::text::int8, global_position, stream_id, stream_version, event_id, event_type,
         schema_version, data::text, metadata::text, recorded_at

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import PostgresNIO
 import Synchronization
@@ -9,9 +10,10 @@ import Synchronization
 /// Streams are spread over a few lanes by name; one lane commits one batch at a time, so
 /// appends to one stream from this process never race each other at the database.
 final class GroupCommitter: Sendable {
+    /// A queued append and how to tell its caller the outcome (exactly once).
     struct Pending: Sendable {
         let request: AppendRequest
-        let continuation: CheckedContinuation<AppendResult, any Error>
+        let complete: @Sendable (Result<AppendResult, EventLogError>) -> Void
     }
 
     let lanes: [CommitLane]
@@ -24,10 +26,26 @@ final class GroupCommitter: Sendable {
 
     /// Queues an append; it is committed once the log's `run()` drives the lane.
     func submit(_ request: AppendRequest) async throws -> AppendResult {
-        let lane = lanes[Int(UInt(bitPattern: request.stream.rawValue.hashValue) % UInt(lanes.count))]
-        return try await withCheckedThrowingContinuation { continuation in
-            lane.enqueue(Pending(request: request, continuation: continuation))
+        try await withCheckedThrowingContinuation { continuation in
+            enqueue(request) { continuation.resume(with: $0) }
         }
+    }
+
+    /// Queues many appends without a task each; returns when every one has an outcome.
+    func submit(_ requests: [AppendRequest]) async -> [Result<AppendResult, EventLogError>] {
+        guard !requests.isEmpty else { return [] }
+        let collector = BulkOutcomes(count: requests.count)
+        return await withCheckedContinuation { continuation in
+            collector.whenComplete { continuation.resume(returning: $0) }
+            for (index, request) in requests.enumerated() {
+                enqueue(request) { collector.record($0, at: index) }
+            }
+        }
+    }
+
+    private func enqueue(_ request: AppendRequest, complete: @escaping @Sendable (Result<AppendResult, EventLogError>) -> Void) {
+        let lane = lanes[Int(UInt(bitPattern: request.stream.rawValue.hashValue) % UInt(lanes.count))]
+        lane.enqueue(Pending(request: request, complete: complete))
     }
 
     func close() { lanes.forEach { $0.close() } }
@@ -69,25 +87,39 @@ final class CommitLane: Sendable {
         }
         switch outcome {
         case .success(let waiter): waiter?.resume()
-        case .failure(let error): pending.continuation.resume(throwing: error)
+        case .failure(let error): pending.complete(.failure(error))
         }
     }
 
     /// The next batch: at least one append, at most `maxEventsPerCommit` events (an append
-    /// is never split). Empty when the lane is closing and drained.
+    /// is never split), each stream and each event id at most once — a later append to a
+    /// stream already in the batch waits for the next one, in order. Empty when the lane
+    /// is closing and drained.
     func nextBatch() async -> [GroupCommitter.Pending] {
         while true {
             let batch = state.withLock { state -> [GroupCommitter.Pending]? in
                 guard !state.queue.isEmpty else { return state.isClosing ? [] : nil }
+                var batch: [GroupCommitter.Pending] = []
+                var deferred: [GroupCommitter.Pending] = []
+                var streams = Set<String>()
+                var ids = Set<UUID>()
                 var events = 0
-                var count = 0
                 for pending in state.queue {
-                    events += pending.request.events.count
-                    if count > 0 && events > maxEventsPerCommit { break }
-                    count += 1
+                    let request = pending.request
+                    let fits = batch.isEmpty || events + request.events.count <= maxEventsPerCommit
+                    let clashes = streams.contains(request.stream.rawValue) || request.events.contains { ids.contains($0.id) }
+                    if fits && !clashes {
+                        batch.append(pending)
+                        events += request.events.count
+                    } else {
+                        deferred.append(pending)
+                    }
+                    // Whatever this append touches is taken: a later one must not overtake it.
+                    streams.insert(request.stream.rawValue)
+                    for event in request.events { ids.insert(event.id) }
                 }
-                defer { state.queue.removeFirst(count) }
-                return Array(state.queue.prefix(count))
+                state.queue = deferred
+                return batch
             }
             if let batch { return batch }
             await withTaskCancellationHandler {
@@ -103,5 +135,33 @@ final class CommitLane: Sendable {
                 self.close()
             }
         }
+    }
+}
+
+/// Outcomes of a bulk append, filled in by the lanes in any order.
+private final class BulkOutcomes: Sendable {
+    private struct State {
+        var results: [Result<AppendResult, EventLogError>?]
+        var remaining: Int
+        var onComplete: (@Sendable ([Result<AppendResult, EventLogError>]) -> Void)?
+    }
+
+    private let state: Mutex<State>
+
+    init(count: Int) { state = Mutex(State(results: Array(repeating: nil, count: count), remaining: count)) }
+
+    func whenComplete(_ body: @escaping @Sendable ([Result<AppendResult, EventLogError>]) -> Void) {
+        state.withLock { $0.onComplete = body }
+    }
+
+    func record(_ result: Result<AppendResult, EventLogError>, at index: Int) {
+        let done = state.withLock { state -> (([Result<AppendResult, EventLogError>]) -> Void, [Result<AppendResult, EventLogError>])? in
+            precondition(state.results[index] == nil, "an append completed twice")
+            state.results[index] = result
+            state.remaining -= 1
+            guard state.remaining == 0, let onComplete = state.onComplete else { return nil }
+            return (onComplete, state.results.map { $0 ?? .failure(.shuttingDown) })
+        }
+        if let (onComplete, results) = done { onComplete(results) }
     }
 }
