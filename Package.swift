@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .executable(name: "cartline", targets: ["cartline"]),
         .library(name: "EventLog", targets: ["EventLog"]),
+        .library(name: "Domain", targets: ["Domain"]),
     ],
     dependencies: [
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
@@ -29,6 +30,8 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
+        // Pure types and decisions: Foundation only, no I/O, time passed in.
+        .target(name: "Domain"),
         .executableTarget(
             name: "cartline",
             dependencies: [
@@ -43,6 +46,7 @@ let package = Package(
             dependencies: ["EventLog"],
             path: "Tools/bench/Sources/cartline-bench-append"
         ),
+        .testTarget(name: "DomainTests", dependencies: ["Domain"]),
         .testTarget(
             name: "EventLogTests",
             dependencies: [

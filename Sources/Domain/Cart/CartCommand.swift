@@ -1,0 +1,13 @@
+import Foundation
+
+/// What a shopper (or the scheduler) asks of a cart. Prices come from the merchant's
+/// catalog, looked up by the caller, never from the client.
+public enum CartCommand: Equatable, Sendable {
+    case open(cartId: UUID, shopperId: UUID, merchantId: String, currency: Currency)
+    case addItem(CatalogItem, quantity: Int)
+    case changeQuantity(sku: String, quantity: Int)
+    case removeItem(sku: String)
+    case startCheckout
+    case completeCheckout(orderRef: String)
+    case markIdle(sinceVersion: Int64)
+}

@@ -1,0 +1,63 @@
+import Foundation
+
+/// What happens to a cart, as stored in `cart-<id>` streams.
+public enum CartEvent: Equatable, Sendable {
+    case opened(CartOpened)
+    case itemAdded(ItemAdded)
+    case itemRemoved(ItemRemoved)
+    case quantityChanged(QuantityChanged)
+    case checkoutStarted(CheckoutStarted)
+    case checkoutCompleted(CheckoutCompleted)
+    case idled(CartIdled)
+}
+
+public struct CartOpened: EventPayload {
+    public static let eventType = "CartOpened"
+    public let cartId: UUID
+    public let shopperId: UUID
+    public let merchantId: String
+    public let currency: Currency
+    public let openedAt: Date
+}
+
+public struct ItemAdded: EventPayload {
+    public static let eventType = "ItemAdded"
+    public let sku: String
+    public let name: String
+    public let unitPrice: Money
+    public let quantity: Int
+    public let at: Date
+}
+
+public struct ItemRemoved: EventPayload {
+    public static let eventType = "ItemRemoved"
+    public let sku: String
+    public let at: Date
+}
+
+public struct QuantityChanged: EventPayload {
+    public static let eventType = "QuantityChanged"
+    public let sku: String
+    public let quantity: Int
+    public let at: Date
+}
+
+public struct CheckoutStarted: EventPayload {
+    public static let eventType = "CheckoutStarted"
+    public let at: Date
+}
+
+public struct CheckoutCompleted: EventPayload {
+    public static let eventType = "CheckoutCompleted"
+    public let orderRef: String
+    public let total: Money
+    public let at: Date
+}
+
+/// Appended by the idle scheduler with the cart's expected version, so any concurrent
+/// change by the shopper wins and the cart is looked at again later.
+public struct CartIdled: EventPayload {
+    public static let eventType = "CartIdled"
+    public let at: Date
+    public let idleSinceVersion: Int64
+}

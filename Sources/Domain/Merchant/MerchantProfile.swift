@@ -1,0 +1,32 @@
+/// Everything a merchant configures, validated as a whole.
+public struct MerchantProfile: Equatable, Sendable, Codable {
+    public static let maxCatalogItems = 1_000
+    public static let maxAgents = 100
+
+    public let name: String
+    public let currency: Currency
+    public let catalog: [CatalogItem]
+    public let agents: [SalesAgent]
+    public let engagement: EngagementRules
+    public let pricing: CallPricing
+
+    public init(name: String, currency: Currency, catalog: [CatalogItem], agents: [SalesAgent],
+                engagement: EngagementRules, pricing: CallPricing) throws(DomainError) {
+        guard (1...200).contains(name.count) else { throw .invalid("merchant name must be 1…200 characters") }
+        guard catalog.count <= Self.maxCatalogItems else { throw .invalid("a catalog holds at most \(Self.maxCatalogItems) items") }
+        guard agents.count <= Self.maxAgents else { throw .invalid("at most \(Self.maxAgents) agents") }
+        var skus = Set<String>()
+        for item in catalog {
+            guard item.unitPrice.currency == currency else { throw .invalid("\(item.sku) is priced in \(item.unitPrice.currency), the merchant sells in \(currency)") }
+            guard skus.insert(item.sku).inserted else { throw .invalid("sku \(item.sku) appears twice in the catalog") }
+        }
+        self.name = name
+        self.currency = currency
+        self.catalog = catalog
+        self.agents = agents
+        self.engagement = engagement
+        self.pricing = pricing
+    }
+
+    public func item(_ sku: String) -> CatalogItem? { catalog.first { $0.sku == sku } }
+}
