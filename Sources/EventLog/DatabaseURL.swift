@@ -10,8 +10,8 @@ import PostgresNIO
 public struct DatabaseURL: Sendable, CustomStringConvertible {
     /// For the long-lived pool.
     public let configuration: PostgresClient.Configuration
-    /// For one-off connections (the reachability probe).
-    let connectionConfiguration: PostgresConnection.Configuration
+    /// For one-off connections (the reachability probe, a transaction held open by hand).
+    public let connectionConfiguration: PostgresConnection.Configuration
     /// The URL with any password hidden, for logs and error messages.
     public let redacted: String
 

@@ -4,7 +4,4 @@ extension Duration {
         let (seconds, attoseconds) = components
         return seconds &* 1_000_000_000 &+ attoseconds / 1_000_000_000
     }
-
-    /// Seconds as a Double, for printing and ratios.
-    var inSeconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

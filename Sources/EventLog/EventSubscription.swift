@@ -32,7 +32,7 @@ public struct EventSubscription: AsyncSequence, Sendable {
         }
 
         public mutating func next() async throws -> [RecordedEvent]? {
-            var after: LogPosition
+            let after: LogPosition
             if let position { after = position } else { after = try await log.checkpoint(of: consumer) ?? .start }
             position = after
             while !Task.isCancelled {
@@ -43,7 +43,6 @@ public struct EventSubscription: AsyncSequence, Sendable {
                     return batch
                 }
                 await log.logAdvanced.wait(after: seen, timeoutSeconds: log.configuration.pollIntervalSeconds)
-                after = position ?? after
             }
             return nil
         }

@@ -34,3 +34,14 @@ ensure_swift() {
 
 # A free TCP port on 127.0.0.1 (python3 is on every machine of this kind).
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+
+# build_or_die ARGS… — `swift build ARGS…` with its output in .data/build.log; on failure
+# prints the errors and stops, so no script ever runs a stale binary.
+build_or_die() {
+  local build_log="$CARTLINE_DATA/build.log"
+  mkdir -p "$CARTLINE_DATA"
+  if ! swift build "$@" > "$build_log" 2>&1; then
+    grep -E "error|warning" "$build_log" | head -40 >&2
+    die "swift build $* failed (full log: $build_log)"
+  fi
+}

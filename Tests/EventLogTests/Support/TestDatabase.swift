@@ -81,13 +81,7 @@ struct TestDatabase: Sendable {
     func connect() async throws -> PostgresConnection { try await Self.connection(to: url) }
 
     static func connection(to url: String) async throws -> PostgresConnection {
-        let database = try DatabaseURL(url)
-        var configuration = PostgresConnection.Configuration(
-            host: database.configuration.host ?? "127.0.0.1", port: database.configuration.port ?? 5432,
-            username: database.configuration.username, password: database.configuration.password,
-            database: database.configuration.database, tls: .disable)
-        configuration.options.connectTimeout = .seconds(5)
-        return try await PostgresConnection.connect(configuration: configuration, id: 1, logger: Self.logger)
+        try await PostgresConnection.connect(configuration: try DatabaseURL(url).connectionConfiguration, id: 1, logger: logger)
     }
 
     static func adminExecute(_ sql: String, adminURL: String) async throws {
