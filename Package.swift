@@ -10,6 +10,8 @@ let package = Package(
         .executable(name: "cartline", targets: ["cartline"]),
         .library(name: "EventLog", targets: ["EventLog"]),
         .library(name: "Domain", targets: ["Domain"]),
+        .library(name: "Engine", targets: ["Engine"]),
+        .library(name: "WebAPI", targets: ["WebAPI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
@@ -18,6 +20,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         .target(
@@ -32,10 +38,31 @@ let package = Package(
         ),
         // Pure types and decisions: Foundation only, no I/O, time passed in.
         .target(name: "Domain"),
+        // Connects Domain to EventLog: command handling, directories over the log.
+        .target(
+            name: "Engine",
+            dependencies: [
+                "EventLog", "Domain",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // Hummingbird routes: the shopper API, cookies, admin, static storefront.
+        .target(
+            name: "WebAPI",
+            dependencies: [
+                "Engine", "Domain", "EventLog",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
         .executableTarget(
             name: "cartline",
             dependencies: [
-                "EventLog",
+                "EventLog", "Engine", "WebAPI",
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -47,10 +74,24 @@ let package = Package(
             path: "Tools/bench/Sources/cartline-bench-append"
         ),
         .testTarget(name: "DomainTests", dependencies: ["Domain"]),
+        // A fresh migrated database per test, shared by the database-backed test targets.
+        .target(
+            name: "CartlineTestSupport",
+            dependencies: ["EventLog", .product(name: "PostgresNIO", package: "postgres-nio")],
+            path: "Tests/Support"
+        ),
+        .testTarget(
+            name: "WebAPITests",
+            dependencies: [
+                "WebAPI", "Engine", "Domain", "EventLog", "CartlineTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
         .testTarget(
             name: "EventLogTests",
             dependencies: [
-                "EventLog",
+                "EventLog", "CartlineTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 "cartline",  // built so the tests can run real `cartline migrate` processes
             ]
         ),

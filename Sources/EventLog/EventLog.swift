@@ -23,7 +23,7 @@ import ServiceLifecycle
 public final class EventLog: Service, Sendable {
     public let client: PostgresClient
     public let configuration: EventLogConfiguration
-    let logger: Logger
+    public let logger: Logger
     let metrics = EventLogMetrics()
     let committer: GroupCommitter
     /// Fired when the log may have moved (a local commit or a NOTIFY): subscriptions wait on it.
@@ -159,7 +159,7 @@ public final class EventLog: Service, Sendable {
     }
 
     /// Runs a database operation under the configured deadline, with errors mapped to `EventLogError`.
-    func run<T: Sendable>(_ operation: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    public func run<T: Sendable>(_ operation: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
         do {
             return try await withDeadline(seconds: configuration.operationTimeoutSeconds, operation: operation, body)
         } catch {

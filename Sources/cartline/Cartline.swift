@@ -9,7 +9,8 @@ struct Cartline: AsyncParsableCommand {
             Configuration comes from the environment (each has a matching option):
               DATABASE_URL             postgres://user[:password]@host:port/database
               CARTLINE_MIGRATIONS_DIR  folder of NNNN_name.sql files (default: ./Migrations)
+            `cartline serve --help` lists the server's settings.
             """,
-        subcommands: [MigrateCommand.self]
+        subcommands: [ServeCommand.self, MigrateCommand.self]
     )
 }

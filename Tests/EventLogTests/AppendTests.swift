@@ -1,3 +1,4 @@
+import CartlineTestSupport
 import EventLog
 import Foundation
 import PostgresNIO

@@ -45,3 +45,31 @@ build_or_die() {
     die "swift build $* failed (full log: $build_log)"
   fi
 }
+
+# ensure_dev_secrets — development secrets in .data/secrets.env (git-ignored), generated
+# once, then exported. Real deployments set these variables themselves.
+ensure_dev_secrets() {
+  local file="$CARTLINE_DATA/secrets.env"
+  mkdir -p "$CARTLINE_DATA"
+  if [ ! -s "$file" ]; then
+    log "generating development secrets into $file"
+    ( umask 077
+      key() { python3 -c 'import base64,os; print(base64.b64encode(os.urandom(32)).decode())'; }
+      {
+        echo "CARTLINE_SESSION_KEY=$(key)"
+        echo "CARTLINE_PREFS_KEYS=p1:$(key)"
+        echo "CARTLINE_SEALING_KEY=$(key)"
+        echo "CARTLINE_ADMIN_TOKEN=$(python3 -c 'import secrets; print(secrets.token_urlsafe(24))')"
+      } > "$file" )
+  fi
+  set -a; source "$file"; set +a
+}
+
+# wait_for_http URL SECONDS — polls until URL answers 200, or fails.
+wait_for_http() {
+  local url="$1" deadline=$((SECONDS + $2))
+  until curl -fsS -o /dev/null "$url" 2>/dev/null; do
+    [ $SECONDS -ge $deadline ] && return 1
+    sleep 0.2
+  done
+}

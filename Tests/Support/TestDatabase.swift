@@ -2,32 +2,30 @@ import EventLog
 import Foundation
 import Logging
 import PostgresNIO
-import Testing
 
 /// A fresh, migrated database of a test's own on the cluster `Tools/test` started, dropped
 /// afterwards. Tests never share a database, so they can run in parallel.
-struct TestDatabase: Sendable {
-    let name: String
-    let url: String
-    let client: PostgresClient
+public struct TestDatabase: Sendable {
+    public let name: String
+    public let url: String
+    public let client: PostgresClient
 
-    static var logger: Logger {
+    public static var logger: Logger {
         var logger = Logger(label: "test")
         logger.logLevel = ProcessInfo.processInfo.environment["CARTLINE_TEST_LOG"] == "debug" ? .debug : .error
         return logger
     }
 
     /// The admin URL of the test cluster (its `postgres` database).
-    static func adminURL() throws -> String {
+    public static func adminURL() throws -> String {
         guard let url = ProcessInfo.processInfo.environment["CARTLINE_TEST_DATABASE_URL"], !url.isEmpty else {
-            Issue.record("CARTLINE_TEST_DATABASE_URL is not set: run the suite with Tools/test, which starts the test cluster")
             throw TestSetupError.noDatabase
         }
         return url
     }
 
     /// Creates a database, runs `body` with a running client (migrated unless told not to), drops it.
-    static func with<T: Sendable>(
+    public static func with<T: Sendable>(
         migrated: Bool = true,
         _ body: @Sendable (TestDatabase) async throws -> T
     ) async throws -> T {
@@ -53,7 +51,7 @@ struct TestDatabase: Sendable {
     }
 
     /// Runs an `EventLog` on this database for the duration of `body`.
-    func withEventLog<T: Sendable>(
+    public func withEventLog<T: Sendable>(
         configure: (inout EventLogConfiguration) -> Void = { _ in },
         _ body: @Sendable (EventLog) async throws -> T
     ) async throws -> T {
@@ -68,7 +66,7 @@ struct TestDatabase: Sendable {
     }
 
     /// A second, independent client on the same database (another "process").
-    func withSecondClient<T: Sendable>(_ body: @Sendable (PostgresClient) async throws -> T) async throws -> T {
+    public func withSecondClient<T: Sendable>(_ body: @Sendable (PostgresClient) async throws -> T) async throws -> T {
         let other = PostgresClient(configuration: try DatabaseURL(url).configuration, backgroundLogger: Self.logger)
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask { await other.run(); return nil }
@@ -78,13 +76,13 @@ struct TestDatabase: Sendable {
     }
 
     /// One dedicated connection, for holding a transaction open by hand.
-    func connect() async throws -> PostgresConnection { try await Self.connection(to: url) }
+    public func connect() async throws -> PostgresConnection { try await Self.connection(to: url) }
 
-    static func connection(to url: String) async throws -> PostgresConnection {
+    public static func connection(to url: String) async throws -> PostgresConnection {
         try await PostgresConnection.connect(configuration: try DatabaseURL(url).connectionConfiguration, id: 1, logger: logger)
     }
 
-    static func adminExecute(_ sql: String, adminURL: String) async throws {
+    public static func adminExecute(_ sql: String, adminURL: String) async throws {
         let connection = try await connection(to: adminURL)
         do {
             try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
@@ -95,14 +93,23 @@ struct TestDatabase: Sendable {
         }
     }
 
-    static func projectMigrations() throws -> [Migration] {
+    public static func projectMigrations() throws -> [Migration] {
         try Migration.load(from: projectRoot.appendingPathComponent("Migrations"))
     }
 
-    static var projectRoot: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
+    public static var projectRoot: URL {
+        // Tests/Support/TestDatabase.swift → the checkout.
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }
 }
 
-enum TestSetupError: Error { case noDatabase, noBinary(String) }
+public enum TestSetupError: Error, CustomStringConvertible {
+    case noDatabase, noBinary(String)
+
+    public var description: String {
+        switch self {
+        case .noDatabase: "CARTLINE_TEST_DATABASE_URL is not set: run the suite with Tools/test, which starts the test cluster"
+        case .noBinary(let searched): "no cartline binary; looked at \(searched)"
+        }
+    }
+}

@@ -1,8 +1,7 @@
 import Foundation
-import Testing
 
 /// The `cartline` binary SwiftPM built beside the test bundle.
-func cartlineBinary() throws -> URL {
+public func cartlineBinary() throws -> URL {
     if let path = ProcessInfo.processInfo.environment["CARTLINE_BIN"] { return URL(fileURLWithPath: path) }
     let candidates = [
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("cartline"),
@@ -14,14 +13,14 @@ func cartlineBinary() throws -> URL {
     return found
 }
 
-struct ProcessResult: Sendable {
-    let status: Int32
+public struct ProcessResult: Sendable {
+    public let status: Int32
     /// stdout and stderr together.
-    let output: String
+    public let output: String
 }
 
 /// Runs `cartline` as a real child process and waits for it (bounded: it is killed after 60 s).
-func runCartline(_ arguments: [String], databaseURL: String) async throws -> ProcessResult {
+public func runCartline(_ arguments: [String], databaseURL: String) async throws -> ProcessResult {
     let process = Process()
     process.executableURL = try cartlineBinary()
     process.arguments = arguments

@@ -1,0 +1,69 @@
+import Domain
+import EventLog
+
+/// Loads an aggregate from its stream and runs a decision against it: fold the stream,
+/// decide, append with the version the decision saw. A lost race re-reads and re-decides
+/// (bounded), unless the caller made the write conditional on a version.
+public struct AggregateStore: Sendable {
+    /// Longest stream folded in one request; a cart's events are bounded well below it.
+    public static let maxStreamEvents = 10_000
+    /// Attempts per command when other writers keep winning the race.
+    public static let maxAttempts = 5
+
+    public let log: EventLog
+
+    public init(log: EventLog) { self.log = log }
+
+    public func load<A: Aggregate>(_: A.Type, _ stream: StreamName) async throws -> Versioned<A.State> {
+        var state = A.initialState
+        var version: Int64 = 0
+        let pageSize = 1_000
+        while true {
+            let page = try await log.read(stream: stream, from: version + 1, limit: pageSize)
+            for recorded in page {
+                state = A.evolve(state, try A.Event(recorded: recorded))
+                version = recorded.streamVersion
+            }
+            if page.count < pageSize { return Versioned(state: state, version: version) }
+            if version >= Int64(Self.maxStreamEvents) { throw EngineError.streamTooLong(stream: stream.rawValue, limit: Self.maxStreamEvents) }
+        }
+    }
+
+    /// Runs `decide` against the stream's state and appends what it returns. `preloaded`
+    /// saves the first read when the caller already holds the state.
+    @discardableResult
+    public func execute<A: Aggregate>(
+        _ aggregate: A.Type,
+        _ stream: StreamName,
+        condition: WriteCondition = .latest,
+        eventIDs: EventIDs = .random,
+        preloaded: Versioned<A.State>? = nil,
+        decide: (A.State) throws -> [A.Event]
+    ) async throws -> Versioned<A.State> {
+        var current = preloaded
+        for _ in 1...Self.maxAttempts {
+            let loaded: Versioned<A.State>
+            if let current { loaded = current } else { loaded = try await load(A.self, stream) }
+            if case .ifVersion(let expected) = condition, expected != loaded.version {
+                throw EngineError.preconditionFailed(stream: stream.rawValue, expected: expected, actual: loaded.version)
+            }
+            let events = try decide(loaded.state)
+            if events.isEmpty { return loaded }
+            var newEvents: [NewEvent] = []
+            for (index, event) in events.enumerated() {
+                newEvents.append(try event.encodedForLog().newEvent(id: eventIDs.id(at: index)))
+            }
+            do {
+                let result = try await log.append(to: stream, newEvents, expected: .exact(loaded.version))
+                let state = events.reduce(loaded.state) { A.evolve($0, $1) }
+                return Versioned(state: state, version: result.streamVersion)
+            } catch EventLogError.wrongExpectedVersion(_, _, let actual) {
+                if case .ifVersion(let expected) = condition {
+                    throw EngineError.preconditionFailed(stream: stream.rawValue, expected: expected, actual: actual)
+                }
+                current = nil  // someone else won: read again and decide again
+            }
+        }
+        throw EngineError.contention(stream: stream.rawValue, attempts: Self.maxAttempts)
+    }
+}

@@ -1,0 +1,18 @@
+import EventLog
+import Foundation
+
+/// Cartline's stream names (DESIGN.md §4). UUIDs are lowercased so a name is the same
+/// whichever way an id was written.
+extension StreamName {
+    public static func cart(_ id: UUID) -> StreamName { known("cart-\(id.uuidString.lowercased())") }
+    public static func shopper(_ id: UUID) -> StreamName { known("shopper-\(id.uuidString.lowercased())") }
+    /// Merchant ids are validated by `Merchant.validateID` before they reach a stream name.
+    public static func merchant(_ id: String) throws(EventLogError) -> StreamName { try StreamName("merchant-\(id)") }
+
+    /// Names built from a UUID are always valid: short, no whitespace.
+    private static func known(_ name: String) -> StreamName {
+        // A UUID's 36 characters and a short prefix always pass StreamName's checks.
+        guard let stream = try? StreamName(name) else { preconditionFailure("invalid generated stream name \(name)") }
+        return stream
+    }
+}

@@ -1,0 +1,44 @@
+import Engine
+import Foundation
+
+/// Everything the web layer needs from the environment. No secret has a default: a
+/// server without its keys does not start.
+public struct WebConfiguration: Sendable {
+    /// Largest request body accepted; larger ones get 413.
+    public var maxBodyBytes = 64 * 1024
+    /// Signs `cartline_session`.
+    public var sessionKey: SecretKey
+    /// Encrypts `cartline_prefs`; rotatable.
+    public var preferenceKeys: KeyRing
+    /// Bearer token of `/v1/admin/…`.
+    public var adminToken: String
+    /// Marks cookies `Secure` even without `X-Forwarded-Proto: https` (TLS ends before us).
+    public var secureCookies = false
+    /// Where `index.html`, `storefront.js` and `storefront.css` are.
+    public var publicDirectory: URL
+
+    public init(sessionKey: SecretKey, preferenceKeys: KeyRing, adminToken: String, publicDirectory: URL) {
+        self.sessionKey = sessionKey
+        self.preferenceKeys = preferenceKeys
+        self.adminToken = adminToken
+        self.publicDirectory = publicDirectory
+    }
+
+    /// Reads `CARTLINE_SESSION_KEY`, `CARTLINE_PREFS_KEYS`, `CARTLINE_ADMIN_TOKEN`,
+    /// `CARTLINE_SECURE_COOKIES` and `CARTLINE_PUBLIC_DIR`.
+    public static func fromEnvironment(_ environment: [String: String], defaultPublicDirectory: URL) throws(ConfigurationError) -> WebConfiguration {
+        func required(_ name: String) throws(ConfigurationError) -> String {
+            guard let value = environment[name], !value.isEmpty else { throw .missing(name) }
+            return value
+        }
+        let sessionKey = try SecretKey(base64: try required("CARTLINE_SESSION_KEY"), name: "CARTLINE_SESSION_KEY")
+        let preferenceKeys = try KeyRing(parsing: try required("CARTLINE_PREFS_KEYS"))
+        let adminToken = try required("CARTLINE_ADMIN_TOKEN")
+        guard adminToken.count >= 16 else { throw .invalid("CARTLINE_ADMIN_TOKEN must be at least 16 characters") }
+        let publicDirectory = environment["CARTLINE_PUBLIC_DIR"].map { URL(fileURLWithPath: $0) } ?? defaultPublicDirectory
+        var configuration = WebConfiguration(sessionKey: sessionKey, preferenceKeys: preferenceKeys, adminToken: adminToken,
+                                             publicDirectory: publicDirectory)
+        configuration.secureCookies = ["1", "true", "yes"].contains(environment["CARTLINE_SECURE_COOKIES"]?.lowercased() ?? "")
+        return configuration
+    }
+}

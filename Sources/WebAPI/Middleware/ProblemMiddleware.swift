@@ -1,0 +1,32 @@
+import HTTPTypes
+import Hummingbird
+
+/// Turns every thrown error into a problem+json answer. An unknown path is 404; a known
+/// path with another method is 405 with `Allow`. Server faults are logged once, with the
+/// request id and no stack trace.
+struct ProblemMiddleware: RouterMiddleware {
+    typealias Context = ShopperRequestContext
+    let routes: RouteTable
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            var (problem, isServerFault) = Problem.from(error)
+            if problem.status == .notFound, context.endpointPath == "NotFound" || context.endpointPath == nil {
+                let allowed = routes.methods(matching: request.uri.path)
+                if !allowed.isEmpty {
+                    problem = Problem(.methodNotAllowed, "method-not-allowed", title: "Method not allowed",
+                                      detail: "\(request.method) is not allowed on \(request.uri.path)")
+                    problem.headers[.allow] = allowed.map(\.rawValue).joined(separator: ", ")
+                } else {
+                    problem = .notFound("no route \(request.method) \(request.uri.path)")
+                }
+            }
+            if isServerFault {
+                context.logger.error("request failed", metadata: ["error": "\(String(describing: error))"])
+            }
+            return problem.response(requestID: context.requestID)
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import Domain
+import Engine
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// `/v1/preferences`: how the shopper wants to be reached. The log is the record; the
+/// encrypted `cartline_prefs` cookie is read first. A cookie that does not open
+/// (tampered, truncated, another key, another shopper) is ignored, never trusted.
+struct PreferencesRoutes {
+    let services: WebServices
+
+    func add(to table: inout RouteTable) {
+        table.add(.get, "/v1/preferences") { request, context in
+            let shopperId = try context.requireShopper()
+            if let value = request.cookies[PreferencesCookie.name]?.value,
+               let preferences = services.preferencesCookie.preferences(from: value, shopperId: shopperId) {
+                return try APIResponse.json(PreferencesView(preferences, source: "cookie")).response
+            }
+            guard let preferences = try await services.preferences.current(shopperId: shopperId) else {
+                throw Problem(.notFound, "no-preferences", title: "No preferences yet", detail: "this shopper has not set communication preferences")
+            }
+            var response = try APIResponse.json(PreferencesView(preferences, source: "log"))
+            response.cookies.append(try cookie(preferences, shopperId: shopperId, context: context))
+            return response.response
+        }
+        table.add(.put, "/v1/preferences") { request, context in
+            let shopperId = try context.requireShopper()
+            let input = try await JSONBody.decode(PreferencesBody.self, from: request, limit: services.configuration.maxBodyBytes,
+                                                  allowedFields: PreferencesBody.fields)
+            let preferences = try input.preferences()
+            _ = try await services.preferences.set(preferences, shopperId: shopperId, eventIDs: .random)
+            var response = try APIResponse.json(PreferencesView(preferences, source: "log"))
+            response.cookies.append(try cookie(preferences, shopperId: shopperId, context: context))
+            return response.response
+        }
+    }
+
+    private func cookie(_ preferences: ContactPreferences, shopperId: UUID, context: ShopperRequestContext) throws -> Cookie {
+        Cookie(name: PreferencesCookie.name, value: try services.preferencesCookie.value(for: preferences, shopperId: shopperId),
+               maxAge: PreferencesCookie.maxAgeSeconds, path: "/", secure: context.isSecureTransport, httpOnly: true, sameSite: .lax)
+    }
+}

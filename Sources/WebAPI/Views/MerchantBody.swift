@@ -1,0 +1,84 @@
+import Domain
+
+/// `POST /v1/admin/merchants` and `PUT /v1/admin/merchants/{merchantId}`: plain fields,
+/// turned into a validated `MerchantProfile` by Domain's initialisers.
+struct MerchantBody: Codable, Sendable {
+    static let fields: Set<String> = ["merchantId", "name", "currency", "catalog", "agents", "engagement", "pricing"]
+
+    struct Item: Codable, Sendable {
+        let sku: String
+        let name: String
+        let unitPriceMicros: Int64
+    }
+
+    struct Agent: Codable, Sendable {
+        let name: String
+        let sipUri: String
+    }
+
+    struct Engagement: Codable, Sendable {
+        let idleThresholdSeconds: Int
+        let marginBasisPoints: Int
+        let upliftBasisPoints: Int
+        let expectedCallCostMicros: Int64
+        let minimumGainMicros: Int64
+        let cooldownSeconds: Int
+        let holdoutBasisPoints: Int
+        let offerTTLSeconds: Int
+    }
+
+    struct Pricing: Codable, Sendable {
+        let payer: String
+        let perMinuteMicros: Int64
+        let billingIncrementSeconds: Int
+        let setupFeeMicros: Int64
+    }
+
+    let merchantId: String?
+    let name: String
+    let currency: String
+    let catalog: [Item]
+    let agents: [Agent]
+    let engagement: Engagement
+    let pricing: Pricing
+
+    func profile() throws(DomainError) -> MerchantProfile {
+        let currency = try Currency(currency)
+        var items: [CatalogItem] = []
+        for item in catalog {
+            items.append(try CatalogItem(sku: item.sku, name: item.name, unitPrice: Money(amountMicros: item.unitPriceMicros, currency: currency)))
+        }
+        var salesAgents: [SalesAgent] = []
+        for agent in agents { salesAgents.append(try SalesAgent(name: agent.name, sipUri: agent.sipUri)) }
+        let rules = try EngagementRules(
+            idleThresholdSeconds: engagement.idleThresholdSeconds, marginBasisPoints: engagement.marginBasisPoints,
+            upliftBasisPoints: engagement.upliftBasisPoints, expectedCallCostMicros: engagement.expectedCallCostMicros,
+            minimumGainMicros: engagement.minimumGainMicros, cooldownSeconds: engagement.cooldownSeconds,
+            holdoutBasisPoints: engagement.holdoutBasisPoints, offerTTLSeconds: engagement.offerTTLSeconds)
+        guard let payer = CallPricing.Payer(rawValue: pricing.payer) else { throw .invalid("pricing.payer must be shopper or merchant") }
+        let callPricing = try CallPricing(payer: payer, perMinuteMicros: pricing.perMinuteMicros,
+                                          billingIncrementSeconds: pricing.billingIncrementSeconds, setupFeeMicros: pricing.setupFeeMicros)
+        return try MerchantProfile(name: name, currency: currency, catalog: items, agents: salesAgents, engagement: rules, pricing: callPricing)
+    }
+
+    init(merchantId: String?, profile: MerchantProfile) {
+        self.merchantId = merchantId
+        self.name = profile.name
+        self.currency = profile.currency.code
+        self.catalog = profile.catalog.map { Item(sku: $0.sku, name: $0.name, unitPriceMicros: $0.unitPrice.amountMicros) }
+        self.agents = profile.agents.map { Agent(name: $0.name, sipUri: $0.sipUri) }
+        let rules = profile.engagement
+        self.engagement = Engagement(
+            idleThresholdSeconds: rules.idleThresholdSeconds, marginBasisPoints: rules.marginBasisPoints, upliftBasisPoints: rules.upliftBasisPoints,
+            expectedCallCostMicros: rules.expectedCallCostMicros, minimumGainMicros: rules.minimumGainMicros, cooldownSeconds: rules.cooldownSeconds,
+            holdoutBasisPoints: rules.holdoutBasisPoints, offerTTLSeconds: rules.offerTTLSeconds)
+        self.pricing = Pricing(payer: profile.pricing.payer.rawValue, perMinuteMicros: profile.pricing.perMinuteMicros,
+                               billingIncrementSeconds: profile.pricing.billingIncrementSeconds, setupFeeMicros: profile.pricing.setupFeeMicros)
+    }
+}
+
+/// A merchant as the admin API shows it: the body's fields plus the version.
+struct MerchantAdminView: Codable, Sendable {
+    let merchant: MerchantBody
+    let version: Int64
+}

@@ -1,0 +1,45 @@
+import Hummingbird
+import Logging
+
+/// Builds Cartline's HTTP front: the route table, the middleware chain, the application.
+public enum WebApplication {
+    /// Every route, built from the route files.
+    public static func routeTable(_ services: WebServices) throws -> RouteTable {
+        var table = RouteTable()
+        OperationsRoutes(services: services).add(to: &table)
+        MerchantRoutes(services: services).add(to: &table)
+        CartRoutes(services: services).add(to: &table)
+        PreferencesRoutes(services: services).add(to: &table)
+        AdminRoutes(services: services).add(to: &table)
+        try StorefrontRoutes(directory: services.configuration.publicDirectory).add(to: &table)
+        return table
+    }
+
+    /// Outermost first: request id and log line, metrics, the session, then errors as
+    /// problems — so even an error answer carries the request id and a new session cookie.
+    public static func router(_ services: WebServices) throws -> Router<ShopperRequestContext> {
+        let table = try routeTable(services)
+        let router = Router(context: ShopperRequestContext.self)
+        router.add(middleware: RequestLogMiddleware())
+        router.add(middleware: MetricsMiddleware())
+        router.add(middleware: SessionMiddleware(cookie: services.sessionCookie, secureCookies: services.configuration.secureCookies))
+        router.add(middleware: ProblemMiddleware(routes: table))
+        table.register(on: router)
+        return router
+    }
+
+    /// The server with the event log as one of its services; `onServerRunning` is called
+    /// once the port is open.
+    public static func application(
+        _ services: WebServices, host: String, port: Int, logger: Logger,
+        onServerRunning: @escaping @Sendable () async -> Void = {}
+    ) throws -> some ApplicationProtocol {
+        Application(
+            router: try router(services),
+            configuration: .init(address: .hostname(host, port: port), serverName: "cartline"),
+            services: [services.log],
+            onServerRunning: { _ in await onServerRunning() },
+            logger: logger
+        )
+    }
+}

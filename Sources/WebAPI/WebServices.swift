@@ -1,0 +1,34 @@
+import Engine
+import EventLog
+import Foundation
+import Prometheus
+
+/// What the routes work with: the engine's services over one event log, and the settings.
+public struct WebServices: Sendable {
+    public let log: EventLog
+    public let configuration: WebConfiguration
+    public let metrics: PrometheusCollectorRegistry
+    let carts: CartService
+    let preferences: PreferencesService
+    let merchants: MerchantDirectory
+    let administration: MerchantAdministration
+    let idempotency: IdempotentRequests
+    let sessionCookie: SessionCookie
+    let preferencesCookie: PreferencesCookie
+
+    public init(log: EventLog, configuration: WebConfiguration, sealingKey: SecretKey, sealingKeyID: String,
+                metrics: PrometheusCollectorRegistry, clock: any WallClock = SystemClock()) {
+        let store = AggregateStore(log: log)
+        let merchants = MerchantDirectory(store: store)
+        self.log = log
+        self.configuration = configuration
+        self.metrics = metrics
+        self.merchants = merchants
+        self.carts = CartService(store: store, merchants: merchants, carts: CartDirectory(log: log), clock: clock)
+        self.preferences = PreferencesService(store: store, vault: PersonalDataVault(log: log, sealingKey: sealingKey, sealingKeyID: sealingKeyID), clock: clock)
+        self.administration = MerchantAdministration(store: store, directory: merchants, clock: clock)
+        self.idempotency = IdempotentRequests(store: IdempotencyStore(log: log))
+        self.sessionCookie = SessionCookie(secret: configuration.sessionKey)
+        self.preferencesCookie = PreferencesCookie(keys: configuration.preferenceKeys)
+    }
+}
