@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),  // tests read openapi.yaml
     ],
     targets: [
         .target(
@@ -85,6 +86,8 @@ let package = Package(
             dependencies: [
                 "WebAPI", "Engine", "Domain", "EventLog", "CartlineTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Yams", package: "Yams"),
+                "cartline",  // built so the tests can run a real `cartline serve`
             ]
         ),
         .testTarget(

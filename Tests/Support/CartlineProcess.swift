@@ -20,11 +20,11 @@ public struct ProcessResult: Sendable {
 }
 
 /// Runs `cartline` as a real child process and waits for it (bounded: it is killed after 60 s).
-public func runCartline(_ arguments: [String], databaseURL: String) async throws -> ProcessResult {
+public func runCartline(_ arguments: [String], databaseURL: String, environment: [String: String]? = nil) async throws -> ProcessResult {
     let process = Process()
     process.executableURL = try cartlineBinary()
     process.arguments = arguments
-    var environment = ProcessInfo.processInfo.environment
+    var environment = environment ?? ProcessInfo.processInfo.environment
     environment["DATABASE_URL"] = databaseURL
     process.environment = environment
     let output = FileManager.default.temporaryDirectory.appendingPathComponent("cartline-out-\(UUID().uuidString)")

@@ -7,8 +7,9 @@ import EventLog
 public struct AggregateStore: Sendable {
     /// Longest stream folded in one request; a cart's events are bounded well below it.
     public static let maxStreamEvents = 10_000
-    /// Attempts per command when other writers keep winning the race.
-    public static let maxAttempts = 5
+    /// Attempts per command when other writers keep winning the race: a write fails only
+    /// after 7 others to the same stream succeeded while it tried.
+    public static let maxAttempts = 8
 
     public let log: EventLog
 
