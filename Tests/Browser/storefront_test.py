@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""Real-browser test of the storefront: headless Chromium, driven by Selenium, against a
+real `cartline serve` (started by Tools/test/browser). Adds two items, sets preferences,
+reloads, and checks that the cart and the preferences are still there. Saves a screenshot.
+
+Usage: storefront_test.py BASE_URL SCREENSHOT_PATH
+"""
+import sys
+import time
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+TIMEOUT_SECONDS = 20
+
+
+def browser():
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1200,1000"):
+        options.add_argument(argument)
+    # Debian's driver; Selenium Manager would try to download one, and this machine is offline.
+    return webdriver.Chrome(service=Service(executable_path="/usr/bin/chromedriver"), options=options)
+
+
+def wait_ready(driver):
+    WebDriverWait(driver, TIMEOUT_SECONDS).until(
+        lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "true")
+
+
+def cart_skus(driver):
+    return [row.get_attribute("data-sku") for row in driver.find_elements(By.CSS_SELECTOR, "#cart-items tr.cart-line")]
+
+
+def main(base_url, screenshot_path):
+    driver = browser()
+    try:
+        driver.get(base_url)
+        wait_ready(driver)
+        wait = WebDriverWait(driver, TIMEOUT_SECONDS)
+        buttons = driver.find_elements(By.CSS_SELECTOR, "button.add-item")
+        assert len(buttons) >= 2, f"expected the demo catalog, found {len(buttons)} items"
+        first, second = buttons[0].get_attribute("data-sku"), buttons[1].get_attribute("data-sku")
+        buttons[0].click()
+        wait.until(lambda d: cart_skus(d) == [first])
+        buttons[1].click()
+        wait.until(lambda d: cart_skus(d) == [first, second])
+
+        Select(driver.find_element(By.ID, "pref-mode")).select_by_value("pstn")
+        driver.find_element(By.ID, "pref-phone").send_keys("+4930123456")
+        driver.find_element(By.ID, "pref-sip").send_keys("sip:ann@example.net")
+        driver.find_element(By.ID, "pref-consent").click()
+        driver.find_element(By.ID, "pref-quiet-start").send_keys("21:00")
+        driver.find_element(By.ID, "pref-quiet-end").send_keys("08:00")
+        driver.find_element(By.ID, "pref-tz").send_keys("Europe/Berlin")
+        driver.find_element(By.ID, "prefs-save").click()
+        wait.until(EC.text_to_be_present_in_element((By.ID, "prefs-status"), "Saved preferences (pstn)"))
+        assert driver.find_element(By.ID, "message").text == "", driver.find_element(By.ID, "message").text
+
+        driver.refresh()
+        wait_ready(driver)
+        wait.until(lambda d: cart_skus(d) == [first, second])
+        wait.until(lambda d: d.find_element(By.ID, "pref-phone").get_attribute("value") == "+4930123456")
+        assert Select(driver.find_element(By.ID, "pref-mode")).first_selected_option.get_attribute("value") == "pstn"
+        assert driver.find_element(By.ID, "pref-consent").is_selected()
+        assert driver.find_element(By.ID, "pref-quiet-start").get_attribute("value") == "21:00"
+        assert driver.find_element(By.ID, "pref-tz").get_attribute("value") == "Europe/Berlin"
+        total = driver.find_element(By.ID, "cart-total").text
+        assert total.endswith("EUR") and total != "0.00 EUR", total
+        cookies = {cookie["name"]: cookie for cookie in driver.get_cookies()}
+        assert cookies["cartline_session"]["httpOnly"], "the session cookie must be HttpOnly"
+        assert "4930123456" not in cookies["cartline_prefs"]["value"], "the preferences cookie must be encrypted"
+        driver.save_screenshot(screenshot_path)
+        print(f"storefront browser test passed: cart {first}, {second}; total {total}; screenshot {screenshot_path}")
+    except Exception:
+        driver.save_screenshot(screenshot_path)
+        print(f"storefront browser test FAILED; screenshot {screenshot_path}", file=sys.stderr)
+        raise
+    finally:
+        driver.quit()
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 3:
+        sys.exit("usage: storefront_test.py BASE_URL SCREENSHOT_PATH")
+    main(sys.argv[1], sys.argv[2])
