@@ -138,7 +138,7 @@ struct CartAPITests {
             let add = ["sku": "grinder", "quantity": 1] as [String: Any]
             let first = try await shopper.send(.post, "/v1/carts/\(cartId)/items", json: add, headers: ["Idempotency-Key": "add-1"])
             let retry = try await shopper.send(.post, "/v1/carts/\(cartId)/items", json: add, headers: ["Idempotency-Key": "add-1"])
-            #expect(retry.body == first.body)
+            #expect(retry.body == first.body, "\(retry.status) \(retry.text)")
             let cart = try await shopper.send(.get, "/v1/carts/\(cartId)")
             #expect(cart.etag == "\"2\"")  // one CartOpened, one ItemAdded
             #expect((cart.json["carts"] as? [Any]) == nil)
@@ -151,6 +151,21 @@ struct CartAPITests {
             let theirs = try await other.send(.post, "/v1/carts", json: ["merchantId": "demo-shop"], headers: ["Idempotency-Key": "open-1"])
             #expect(theirs.status == 201)
             #expect(theirs.json["id"] as? String != cartId)
+        }
+    }
+
+    @Test func aRetryWithTheSameJSONInAnotherKeyOrderIsTheSameRequest() async throws {
+        try await WebHarness.run { harness in
+            try await harness.registerMerchant()
+            let shopper = harness.shopper()
+            let cartId = try #require(try await shopper.send(.post, "/v1/carts", json: ["merchantId": "demo-shop"]).json["id"] as? String)
+            let first = try await shopper.send(.post, "/v1/carts/\(cartId)/items", body: #"{"sku":"grinder","quantity":1}"#,
+                                               headers: ["Idempotency-Key": "k-1"])
+            let retry = try await shopper.send(.post, "/v1/carts/\(cartId)/items", body: #"{ "quantity": 1, "sku": "grinder" }"#,
+                                               headers: ["Idempotency-Key": "k-1"])
+            #expect(retry.status == 200)
+            #expect(retry.body == first.body)
+            #expect(try await shopper.send(.get, "/v1/carts/\(cartId)").etag == "\"2\"")
         }
     }
 

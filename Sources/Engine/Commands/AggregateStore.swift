@@ -3,7 +3,10 @@ import EventLog
 
 /// Loads an aggregate from its stream and runs a decision against it: fold the stream,
 /// decide, append with the version the decision saw. A lost race re-reads and re-decides
-/// (bounded), unless the caller made the write conditional on a version.
+/// (bounded), unless the caller made the write conditional on a version. Folded states are
+/// cached (`StreamStateCache`): a read fetches only events after the cached version, and a
+/// write decides on the cached state, trusting the append's version check to catch a
+/// stream that moved on elsewhere.
 public struct AggregateStore: Sendable {
     /// Longest stream folded in one request; a cart's events are bounded well below it.
     public static let maxStreamEvents = 10_000
@@ -12,12 +15,19 @@ public struct AggregateStore: Sendable {
     public static let maxAttempts = 8
 
     public let log: EventLog
+    let cache: StreamStateCache
 
-    public init(log: EventLog) { self.log = log }
+    public init(log: EventLog, cachedStreams: Int = 100_000) {
+        self.log = log
+        self.cache = StreamStateCache(capacity: cachedStreams)
+    }
 
+    /// The stream's state now: the cached fold plus any events after it.
     public func load<A: Aggregate>(_: A.Type, _ stream: StreamName) async throws -> Versioned<A.State> {
-        var state = A.initialState
-        var version: Int64 = 0
+        let cached = cache.get(stream, as: A.State.self)
+        var state = cached?.state ?? A.initialState
+        var version = cached?.version ?? 0
+        defer { if version > 0 { cache.put(stream, Versioned(state: state, version: version)) } }
         let pageSize = 1_000
         while true {
             let page = try await log.read(stream: stream, from: version + 1, limit: pageSize)
@@ -30,8 +40,17 @@ public struct AggregateStore: Sendable {
         }
     }
 
+    /// The cached state when there is one (possibly behind: only for deciding a write whose
+    /// append checks the version), else the loaded one.
+    public func latestKnown<A: Aggregate>(_: A.Type, _ stream: StreamName) async throws -> Versioned<A.State> {
+        if let cached = cache.get(stream, as: A.State.self) { return cached }
+        return try await load(A.self, stream)
+    }
+
     /// Runs `decide` against the stream's state and appends what it returns. `preloaded`
-    /// saves the first read when the caller already holds the state.
+    /// saves the first read when the caller already holds the state; without it the cached
+    /// state is used. A conditional write (`.ifVersion`) always reads first, so that a
+    /// stale cache cannot turn a valid condition into a 412.
     @discardableResult
     public func execute<A: Aggregate>(
         _ aggregate: A.Type,
@@ -41,7 +60,7 @@ public struct AggregateStore: Sendable {
         preloaded: Versioned<A.State>? = nil,
         decide: (A.State) throws -> [A.Event]
     ) async throws -> Versioned<A.State> {
-        var current = preloaded
+        var current = preloaded ?? (condition == .latest ? cache.get(stream, as: A.State.self) : nil)
         for _ in 1...Self.maxAttempts {
             let loaded: Versioned<A.State>
             if let current { loaded = current } else { loaded = try await load(A.self, stream) }
@@ -57,7 +76,9 @@ public struct AggregateStore: Sendable {
             do {
                 let result = try await log.append(to: stream, newEvents, expected: .exact(loaded.version))
                 let state = events.reduce(loaded.state) { A.evolve($0, $1) }
-                return Versioned(state: state, version: result.streamVersion)
+                let written = Versioned(state: state, version: result.streamVersion)
+                cache.put(stream, written)
+                return written
             } catch EventLogError.wrongExpectedVersion(_, _, let actual) {
                 if case .ifVersion(let expected) = condition {
                     throw EngineError.preconditionFailed(stream: stream.rawValue, expected: expected, actual: actual)

@@ -45,13 +45,15 @@ public struct CartService: Sendable {
     /// Adds `quantity` of `sku` at the merchant's catalog price (never a client's).
     public func addItem(cartId: UUID, shopperId: UUID, sku: String, quantity: Int,
                         condition: WriteCondition, eventIDs: EventIDs) async throws -> Versioned<CartState> {
-        let loaded = try owned(try await store.load(CartAggregate.self, .cart(cartId)), by: shopperId)
+        // The cached fold is enough to find the merchant; the append checks the version.
+        let loaded = try owned(try await store.latestKnown(CartAggregate.self, .cart(cartId)), by: shopperId)
         guard let merchant = try await merchants.merchant(loaded.state.merchantId) else {
             throw DomainError.rejected("the cart's merchant \(loaded.state.merchantId) is no longer registered")
         }
         guard let item = merchant.profile.item(sku) else { throw DomainError.invalid("\(merchant.id) sells no item with sku '\(sku)'") }
         return try await change(cartId: cartId, shopperId: shopperId, command: .addItem(item, quantity: quantity),
-                                condition: condition, eventIDs: eventIDs, preloaded: Versioned(state: loaded.state, version: loaded.version))
+                                condition: condition, eventIDs: eventIDs,
+                                preloaded: condition == .latest ? Versioned(state: loaded.state, version: loaded.version) : nil)
     }
 
     /// Any other change the shopper asks for.

@@ -25,7 +25,7 @@ struct PreferencesCookie: Sendable {
         let parts = value.split(separator: ".", omittingEmptySubsequences: false)
         guard value.utf8.count <= Self.maxValueBytes, parts.count == 2,
               let key = keys.key(id: String(parts[0])),
-              let combined = Data(base64URLEncoded: String(parts[1])),
+              let combined = Data(base64URLEncoded: parts[1]),
               let box = try? AES.GCM.SealedBox(combined: combined),
               let plain = try? AES.GCM.open(box, using: key, authenticating: Self.context(shopperId)),
               let stored = try? JSONDecoder().decode(StoredPreferences.self, from: plain) else { return nil }

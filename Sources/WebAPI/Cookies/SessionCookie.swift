@@ -18,11 +18,12 @@ struct SessionCookie: Sendable {
 
     /// The shopper id, or nil for anything not signed by our key.
     func shopperId(from value: String) -> UUID? {
+        guard value.utf8.count <= 200 else { return nil }
         let parts = value.split(separator: ".", omittingEmptySubsequences: false)
-        guard value.utf8.count <= 200, parts.count == 3, parts[0] == "v1",
-              let id = UUID(uuidString: String(parts[1])), String(parts[1]) == id.uuidString.lowercased(),
-              let mac = Data(base64URLEncoded: String(parts[2])) else { return nil }
-        let payload = Data("v1.\(parts[1])".utf8)
+        // Lowercase only, so each shopper has exactly one valid cookie value.
+        guard parts.count == 3, parts[0] == "v1", parts[1].utf8.allSatisfy({ !(UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }),
+              let id = UUID(uuidString: String(parts[1])), let mac = Data(base64URLEncoded: parts[2]) else { return nil }
+        let payload = Data(value.utf8.prefix(3 + parts[1].utf8.count))
         return HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: payload, using: secret.symmetric) ? id : nil
     }
 }

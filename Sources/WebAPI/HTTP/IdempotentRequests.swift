@@ -18,7 +18,7 @@ struct IdempotentRequests: Sendable {
         }
         var hasher = SHA256()
         hasher.update(data: Data("\(request.method) \(request.uri.path)\n".utf8))
-        hasher.update(data: body)
+        hasher.update(data: Self.canonical(body))
         let requestHash = Data(hasher.finalize())
         switch try await store.claim(scope: scope, key: key, requestHash: requestHash) {
         case .claimed:
@@ -48,5 +48,13 @@ struct IdempotentRequests: Sendable {
             problem.headers[.retryAfter] = "1"
             throw problem
         }
+    }
+
+    /// The same JSON with keys sorted, so a retry that serialises its object in another key
+    /// order (as clients' dictionaries do) is still the same request.
+    static func canonical(_ body: Data) -> Data {
+        guard !body.isEmpty, let value = try? JSONSerialization.jsonObject(with: body, options: [.fragmentsAllowed]),
+              let sorted = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .fragmentsAllowed]) else { return body }
+        return sorted
     }
 }
