@@ -1,0 +1,26 @@
+/// What the engagement rules concluded, and why: every rule that said no is listed, so
+/// the log explains each decision (and uplift can be measured against the holdout).
+public struct EngagementDecision: Equatable, Sendable, Codable {
+    public enum Reason: String, Equatable, Sendable, Codable, CaseIterable {
+        case cartConcluded
+        case cartEmpty
+        case noConsent
+        case quietHours
+        case alreadyOffered
+        case coolingDown
+        case belowThreshold
+        case holdout
+        case noCapacity
+    }
+
+    public let offer: Bool
+    public let reasons: [Reason]
+    /// cart value × margin × uplift − expected call cost, in micro-units.
+    public let expectedGainMicros: Int64
+
+    public init(offer: Bool, reasons: [Reason], expectedGainMicros: Int64) {
+        self.offer = offer
+        self.reasons = reasons
+        self.expectedGainMicros = expectedGainMicros
+    }
+}

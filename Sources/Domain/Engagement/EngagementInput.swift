@@ -1,0 +1,32 @@
+import Foundation
+
+/// Everything the engagement decision looks at, gathered by the saga. Time is passed in.
+public struct EngagementInput: Equatable, Sendable {
+    public let cartId: UUID
+    public let cartValue: Money
+    public let itemCount: Int
+    /// Whether the cart is still open with items (not concluded, not emptied).
+    public let cartIsUnconcluded: Bool
+    public let preferences: PreferencesSet?
+    public let rules: EngagementRules
+    /// Offers already made for this cart (at most one per cart).
+    public let offersMade: Int
+    public let lastDeclinedAt: Date?
+    /// Free voice channels the telephony side reports (or the configured stand-in).
+    public let freeChannels: Int
+    public let now: Date
+
+    public init(cartId: UUID, cartValue: Money, itemCount: Int, cartIsUnconcluded: Bool, preferences: PreferencesSet?,
+                rules: EngagementRules, offersMade: Int, lastDeclinedAt: Date?, freeChannels: Int, now: Date) {
+        self.cartId = cartId
+        self.cartValue = cartValue
+        self.itemCount = itemCount
+        self.cartIsUnconcluded = cartIsUnconcluded
+        self.preferences = preferences
+        self.rules = rules
+        self.offersMade = offersMade
+        self.lastDeclinedAt = lastDeclinedAt
+        self.freeChannels = freeChannels
+        self.now = now
+    }
+}
