@@ -45,6 +45,8 @@ let package = Package(
             dependencies: [
                 "EventLog", "Domain",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // Hummingbird routes: the shopper API, cookies, admin, static storefront.
@@ -80,6 +82,13 @@ let package = Package(
             name: "CartlineTestSupport",
             dependencies: ["EventLog", .product(name: "PostgresNIO", package: "postgres-nio")],
             path: "Tests/Support"
+        ),
+        .testTarget(
+            name: "EngineTests",
+            dependencies: [
+                "Engine", "Domain", "EventLog", "CartlineTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
         ),
         .testTarget(
             name: "WebAPITests",

@@ -3,7 +3,7 @@ import Synchronization
 /// Runs `operation` but returns `timedOut` after `seconds` even if the operation ignores
 /// cancellation (a connection attempt to a database that is down may). The operation is
 /// cancelled and left to finish on its own; the caller never hangs.
-func withDeadline<T: Sendable>(
+public func withDeadline<T: Sendable>(
     seconds: Double, operation name: String,
     _ operation: @escaping @Sendable () async throws -> T
 ) async throws -> T {

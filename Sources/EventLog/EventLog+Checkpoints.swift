@@ -59,3 +59,16 @@ public enum CheckpointError: Error, Equatable, CustomStringConvertible {
         }
     }
 }
+
+extension EventLog {
+    /// The highest global position written so far (0 for an empty log); for lag metrics.
+    public func headPosition() async throws -> Int64 {
+        let client = self.client
+        let logger = self.logger
+        return try await run("read head") {
+            let rows = try await client.query("SELECT coalesce(max(global_position), 0) FROM events", logger: logger)
+            for try await head in rows.decode(Int64.self) { return head }
+            return 0
+        }
+    }
+}

@@ -11,4 +11,17 @@ public struct RecordedEvent: Sendable, Hashable {
     public let data: JSONPayload
     public let metadata: JSONPayload
     public let recordedAt: Date
+
+    public init(position: LogPosition, stream: String, streamVersion: Int64, id: UUID, type: String, schemaVersion: Int16,
+                data: JSONPayload, metadata: JSONPayload, recordedAt: Date) {
+        self.position = position
+        self.stream = stream
+        self.streamVersion = streamVersion
+        self.id = id
+        self.type = type
+        self.schemaVersion = schemaVersion
+        self.data = data
+        self.metadata = metadata
+        self.recordedAt = recordedAt
+    }
 }

@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import ServiceLifecycle
 
 /// Builds Cartline's HTTP front: the route table, the middleware chain, the application.
 public enum WebApplication {
@@ -28,16 +29,16 @@ public enum WebApplication {
         return router
     }
 
-    /// The server with the event log as one of its services; `onServerRunning` is called
-    /// once the port is open.
+    /// The server with the event log and `background` (projectors…) as its services;
+    /// `onServerRunning` is called once the port is open.
     public static func application(
-        _ services: WebServices, host: String, port: Int, logger: Logger,
+        _ services: WebServices, host: String, port: Int, background: [any Service] = [], logger: Logger,
         onServerRunning: @escaping @Sendable () async -> Void = {}
     ) throws -> some ApplicationProtocol {
         Application(
             router: try router(services),
             configuration: .init(address: .hostname(host, port: port), serverName: "cartline"),
-            services: [services.log],
+            services: [services.log] + background,
             onServerRunning: { _ in await onServerRunning() },
             logger: logger
         )

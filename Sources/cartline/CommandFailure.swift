@@ -1,3 +1,4 @@
+import Engine
 import EventLog
 import PostgresNIO
 
@@ -9,6 +10,7 @@ enum CommandFailure {
         case let error as DatabaseURLError: error.description
         case let error as EventLogError: error.description
         case let error as TimeLimitExceeded: error.description
+        case let error as EngineError: error.description
         case let error as PSQLError:
             if let message = error.serverInfo?[.message] { "database error: \(message)" }
             else { "cannot reach the database (\(String(reflecting: error.code)))" }

@@ -13,7 +13,7 @@ import WebAPI
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve the shopper API, the storefront, /health and /metrics.",
+        abstract: "Serve the shopper API, the storefront, /health and /metrics, and run the projectors.",
         discussion: """
             Settings from the environment (no secret has a default; Tools/run generates them):
               DATABASE_URL            the event log's database
@@ -71,7 +71,8 @@ struct ServeCommand: AsyncParsableCommand {
         let services = WebServices(log: log, configuration: configuration, sealingKey: sealingKey, sealingKeyID: "s1", metrics: registry)
         let app: any Service
         do {
-            app = try WebApplication.application(services, host: host, port: port, logger: logger)
+            let projectors = ProjectorRunner(log: log, projections: ProjectionCatalog.live(), logger: logger)
+            app = try WebApplication.application(services, host: host, port: port, background: [projectors], logger: logger)
         } catch let error as ConfigurationError {
             throw ValidationError(error.description)
         }

@@ -9,6 +9,8 @@ public enum EngineError: Error, Equatable, Sendable, CustomStringConvertible {
     case streamTooLong(stream: String, limit: Int)
     /// A stored event this build cannot read.
     case unreadableEvent(stream: String, version: Int64, reason: String)
+    /// A projection that does not exist or cannot run as asked.
+    case invalidProjection(String)
 
     public var description: String {
         switch self {
@@ -17,6 +19,7 @@ public enum EngineError: Error, Equatable, Sendable, CustomStringConvertible {
         case .contention(let stream, let attempts): "\(stream) kept changing; gave up after \(attempts) attempts"
         case .streamTooLong(let stream, let limit): "\(stream) holds more than \(limit) events"
         case .unreadableEvent(let stream, let version, let reason): "cannot read \(stream) version \(version): \(reason)"
+        case .invalidProjection(let reason): reason
         }
     }
 }

@@ -23,7 +23,7 @@ extension Problem {
                 return (Problem(.preconditionFailed, "stale-version", title: "Changed since you read it", detail: error.description), false)
             case .contention, .streamTooLong:
                 return (.conflict(error.description), false)
-            case .unreadableEvent:
+            case .unreadableEvent, .invalidProjection:
                 return (.internal, true)
             }
         case let error as EventLogError:

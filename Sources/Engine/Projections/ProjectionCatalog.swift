@@ -1,0 +1,14 @@
+/// Every projection Cartline runs, by name.
+public enum ProjectionCatalog {
+    public static let all: [ProjectionKind] = [UnconcludedCartsProjection.kind]
+
+    public static func named(_ name: String) throws(EngineError) -> ProjectionKind {
+        guard let found = all.first(where: { $0.name == name }) else {
+            throw .invalidProjection("no projection '\(name)'; known: \(all.map(\.name).joined(separator: ", "))")
+        }
+        return found
+    }
+
+    /// Live instances, writing their own tables.
+    public static func live() -> [any Projection] { all.map(\.live) }
+}
