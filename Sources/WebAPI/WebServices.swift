@@ -8,9 +8,11 @@ public struct WebServices: Sendable {
     public let log: EventLog
     public let configuration: WebConfiguration
     public let metrics: PrometheusCollectorRegistry
+    /// Shared with the engine's background services, so they share one state cache.
+    public let store: AggregateStore
+    public let merchants: MerchantDirectory
     let carts: CartService
     let preferences: PreferencesService
-    let merchants: MerchantDirectory
     let administration: MerchantAdministration
     let idempotency: IdempotentRequests
     let sessionCookie: SessionCookie
@@ -21,6 +23,7 @@ public struct WebServices: Sendable {
         let store = AggregateStore(log: log)
         let merchants = MerchantDirectory(store: store)
         self.log = log
+        self.store = store
         self.configuration = configuration
         self.metrics = metrics
         self.merchants = merchants

@@ -26,6 +26,8 @@ struct ServeCommand: AsyncParsableCommand {
               CARTLINE_PUBLIC_DIR     storefront files (default ./Public)
               CARTLINE_SECURE_COOKIES 1 when TLS ends in front of Cartline
               CARTLINE_LOG_LEVEL      trace|debug|info|notice|warning|error (default info)
+              CARTLINE_CHANNELS       free voice channels reported to the engagement saga until
+                                      the telephony node reports its own (default 4)
             SIGTERM or SIGINT drains in-flight requests, then exits 0.
             """
     )
@@ -44,6 +46,7 @@ struct ServeCommand: AsyncParsableCommand {
         logger.logLevel = environment["CARTLINE_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         let host = self.host ?? environment["CARTLINE_HOST"] ?? "127.0.0.1"
         let port = try self.port ?? Self.port(from: environment["CARTLINE_PORT"])
+        let channels = try Self.channels(from: environment["CARTLINE_CHANNELS"])
         let configuration: WebConfiguration
         let sealingKey: SecretKey
         do {
@@ -71,8 +74,13 @@ struct ServeCommand: AsyncParsableCommand {
         let services = WebServices(log: log, configuration: configuration, sealingKey: sealingKey, sealingKeyID: "s1", metrics: registry)
         let app: any Service
         do {
-            let projectors = ProjectorRunner(log: log, projections: ProjectionCatalog.live(), logger: logger)
-            app = try WebApplication.application(services, host: host, port: port, background: [projectors], logger: logger)
+            let clock = SystemClock()
+            let saga = EngagementSagaConsumer(store: services.store, merchants: services.merchants,
+                                              capacity: ConfiguredCapacity(channels: channels), clock: clock)
+            let consumers: [any LogConsumer] = ProjectionCatalog.live() + [saga]
+            let projectors = ProjectorRunner(log: log, projections: consumers, logger: logger)
+            let idle = IdleScheduler(store: services.store, merchants: services.merchants, clock: clock, logger: logger)
+            app = try WebApplication.application(services, host: host, port: port, background: [projectors, idle], logger: logger)
         } catch let error as ConfigurationError {
             throw ValidationError(error.description)
         }
@@ -81,6 +89,12 @@ struct ServeCommand: AsyncParsableCommand {
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         try await group.run()
+    }
+
+    static func channels(from text: String?) throws -> Int {
+        guard let text else { return 4 }
+        guard let channels = Int(text), (0...10_000).contains(channels) else { throw ValidationError("CARTLINE_CHANNELS must be 0…10000, not '\(text)'") }
+        return channels
     }
 
     static func port(from text: String?) throws -> Int {

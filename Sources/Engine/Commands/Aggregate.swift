@@ -22,3 +22,8 @@ public enum MerchantAggregate: Aggregate {
     public static var initialState: MerchantState? { nil }
     public static func evolve(_ state: MerchantState?, _ event: MerchantEvent) -> MerchantState? { Merchant.evolve(state, event) }
 }
+
+public enum EngagementAggregate: Aggregate {
+    public static var initialState: EngagementState { EngagementState() }
+    public static func evolve(_ state: EngagementState, _ event: EngagementEvent) -> EngagementState { EngagementSaga.evolve(state, event) }
+}

@@ -2,19 +2,25 @@ import EventLog
 import Logging
 import PostgresNIO
 
-/// A read model kept from the log. `apply` writes one batch into `table` on the connection
-/// of the transaction that also moves the projection's checkpoint, so each event is applied
-/// exactly once. The same code fills a shadow table during a rebuild.
-public protocol Projection: Sendable {
-    /// Names the projection, its consumer (`projection:<name>`) and its live table.
+/// Something that follows the log in one process at a time (`ProjectorRunner`): `apply`
+/// runs per batch inside the transaction that moves the consumer's checkpoint.
+public protocol LogConsumer: Sendable {
     var name: String { get }
-    /// The table this instance writes (the live one, or a rebuild's shadow).
-    var table: ProjectionTable { get }
+    /// The checkpoint's name.
+    var consumer: String { get }
     func apply(_ events: [RecordedEvent], connection: PostgresConnection, logger: Logger) async throws
 }
 
+/// A read model kept from the log. `apply` writes one batch into `table` on the connection
+/// of the transaction that also moves the projection's checkpoint, so each event is applied
+/// exactly once. The same code fills a shadow table during a rebuild.
+public protocol Projection: LogConsumer {
+    /// The table this instance writes (the live one, or a rebuild's shadow).
+    var table: ProjectionTable { get }
+}
+
 extension Projection {
-    var consumer: String { "projection:\(name)" }
+    public var consumer: String { "projection:\(name)" }
     var rebuildConsumer: String { "projection:\(name):rebuild" }
 }
 

@@ -5,7 +5,8 @@ import Metrics
 import PostgresNIO
 import ServiceLifecycle
 
-/// Runs projections over the log, each in exactly one process at a time. A process leads a
+/// Runs projections and sagas (`LogConsumer`s) over the log, each in exactly one process at
+/// a time. A process leads a
 /// projection while it holds that projection's Postgres advisory lock on a dedicated
 /// connection; when the process dies its connection closes, the lock goes, and another
 /// process's next attempt takes over. Even two leaders at once could not apply a batch
@@ -21,11 +22,11 @@ public final class ProjectorRunner: Service, Sendable {
     static let retryMilliseconds = 500...1_500
 
     let log: EventLog
-    let projections: [any Projection]
+    let projections: [any LogConsumer]
     let logger: Logger
     let batchSize: Int
 
-    public init(log: EventLog, projections: [any Projection], batchSize: Int = 1_000, logger: Logger) {
+    public init(log: EventLog, projections: [any LogConsumer], batchSize: Int = 1_000, logger: Logger) {
         self.log = log
         self.projections = projections
         self.batchSize = batchSize
@@ -41,7 +42,7 @@ public final class ProjectorRunner: Service, Sendable {
     }
 
     /// Tries to lead `projection` until shut down; follows (waits) while another leads.
-    func lead(_ projection: any Projection) async {
+    func lead(_ projection: any LogConsumer) async {
         let name = projection.name
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
@@ -111,7 +112,7 @@ public final class ProjectorRunner: Service, Sendable {
     }
 
     /// Applies batches with their checkpoint, one transaction each, until cancelled.
-    func project(_ projection: any Projection) async throws {
+    func project(_ projection: any LogConsumer) async throws {
         let name = projection.name
         let consumer = projection.consumer
         let lagSeconds = Gauge(label: "cartline_projection_lag_seconds", dimensions: [("projection", name)])

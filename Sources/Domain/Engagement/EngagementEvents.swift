@@ -1,0 +1,35 @@
+import Foundation
+
+/// What happens in an engagement, as stored in `engagement-<cartId>` streams. Each saga
+/// step names the event that caused it (`cause`), so a step is taken once per cause.
+public enum EngagementEvent: Equatable, Sendable {
+    case evaluated(EngagementEvaluated)
+    case offered(CallOffered)
+    case declined(OfferDeclined)
+}
+
+public struct EngagementEvaluated: EventPayload {
+    public static let eventType = "EngagementEvaluated"
+    public let cartId: UUID
+    /// The `CartIdled` event this evaluation answers.
+    public let cause: UUID
+    public let decision: EngagementDecision
+    public let at: Date
+}
+
+public struct CallOffered: EventPayload {
+    public static let eventType = "CallOffered"
+    public let offerId: UUID
+    public let cartId: UUID
+    public let shopperId: UUID
+    public let merchantId: String
+    public let cause: UUID
+    public let expiresAt: Date
+    public let at: Date
+}
+
+public struct OfferDeclined: EventPayload {
+    public static let eventType = "OfferDeclined"
+    public let offerId: UUID
+    public let at: Date
+}

@@ -1,0 +1,60 @@
+import Domain
+import EventLog
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The engagement saga: on each `CartIdled` it gathers the cart, the shopper's preferences,
+/// the merchant's rules, the engagement so far and the free capacity, lets
+/// `EngagementSaga.decide` answer, and appends `EngagementEvaluated` (and `CallOffered`) to
+/// `engagement-<cartId>`. Exactly once per cause: the new events' ids derive from the
+/// `CartIdled` event's id, so a batch processed again (a crash before the checkpoint, a
+/// second process) appends nothing new.
+public struct EngagementSagaConsumer: LogConsumer {
+    public let name = "engagement_saga"
+    public var consumer: String { "saga:\(name)" }
+
+    let store: AggregateStore
+    let merchants: MerchantDirectory
+    let capacity: any ChannelCapacity
+    let clock: any WallClock
+
+    public init(store: AggregateStore, merchants: MerchantDirectory, capacity: any ChannelCapacity, clock: any WallClock) {
+        self.store = store
+        self.merchants = merchants
+        self.capacity = capacity
+        self.clock = clock
+    }
+
+    public func apply(_ events: [RecordedEvent], connection: PostgresConnection, logger: Logger) async throws {
+        for recorded in events where recorded.type == CartIdled.eventType && recorded.stream.hasPrefix("cart-") {
+            guard let cartId = UUID(uuidString: String(recorded.stream.dropFirst(5))) else { continue }
+            try await answer(idled: recorded.id, cartId: cartId, logger: logger)
+        }
+    }
+
+    func answer(idled cause: UUID, cartId: UUID, logger: Logger) async throws {
+        guard let cart = try await store.load(CartAggregate.self, .cart(cartId)).state else { return }
+        guard let merchant = try await merchants.merchant(cart.merchantId) else {
+            logger.warning("idle cart of an unknown merchant", metadata: ["cart": "\(cartId)", "merchant": "\(cart.merchantId)"])
+            return
+        }
+        let preferences = try await store.load(ShopperAggregate.self, .shopper(cart.shopperId)).state.preferences
+        let engagement = try await store.load(EngagementAggregate.self, .engagement(cartId))
+        let input = EngagementInput(
+            cartId: cartId, cartValue: cart.total, itemCount: cart.itemCount,
+            cartIsUnconcluded: cart.status != .completed && !cart.lines.isEmpty, preferences: preferences,
+            rules: merchant.profile.engagement, offersMade: engagement.state.offersMade,
+            lastDeclinedAt: engagement.state.lastDeclinedAt, freeChannels: await capacity.freeChannels(), now: clock.now())
+        let offerId = EventIDs.uuid(hashing: "offer:\(cause.uuidString)")
+        do {
+            try await store.execute(EngagementAggregate.self, .engagement(cartId), eventIDs: .derived(from: "engagement:\(cause.uuidString)"),
+                                    preloaded: engagement) { state in
+                EngagementSaga.decide(idled: cause, input: input, shopperId: cart.shopperId, merchantId: cart.merchantId,
+                                      offerId: offerId, state: state)
+            }
+        } catch EventLogError.eventIdConflict {
+            // Another process answered this cause first (with a state read a moment earlier).
+        }
+    }
+}

@@ -1,0 +1,21 @@
+import Domain
+import EventLog
+
+extension EngagementEvent: LoggedEvent {
+    public func encodedForLog() throws(EventLogError) -> EncodedEvent {
+        switch self {
+        case .evaluated(let event): try EncodedEvent(event)
+        case .offered(let event): try EncodedEvent(event)
+        case .declined(let event): try EncodedEvent(event)
+        }
+    }
+
+    public init(recorded: RecordedEvent) throws(EngineError) {
+        switch recorded.type {
+        case EngagementEvaluated.eventType: self = .evaluated(try recorded.payload(EngagementEvaluated.self))
+        case CallOffered.eventType: self = .offered(try recorded.payload(CallOffered.self))
+        case OfferDeclined.eventType: self = .declined(try recorded.payload(OfferDeclined.self))
+        default: throw recorded.unknownType()
+        }
+    }
+}

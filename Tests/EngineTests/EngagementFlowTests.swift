@@ -1,0 +1,190 @@
+import CartlineTestSupport
+import Domain
+import Engine
+import EventLog
+import Foundation
+import PostgresNIO
+import Synchronization
+import Testing
+
+/// A clock the test moves by hand.
+final class ManualClock: WallClock {
+    private let current: Mutex<Date>
+    init(_ start: Date) { current = Mutex(start) }
+    func now() -> Date { current.withLock { $0 } }
+    func advance(seconds: Double) { current.withLock { $0 = $0.addingTimeInterval(seconds) } }
+}
+
+@Suite("From an idle cart to a call offer", .serialized)
+struct EngagementFlowTests {
+    static let eur = try! Currency("EUR")
+    static let grinder = try! CatalogItem(sku: "grinder", name: "Grinder", unitPrice: Money(amountMicros: 129_500_000, currency: eur))
+    /// 12:00 UTC: outside the shoppers' quiet hours.
+    static let noon = Date(timeIntervalSince1970: 1_764_072_000)
+
+    struct World: Sendable {
+        let log: EventLog
+        let store: AggregateStore
+        let merchants: MerchantDirectory
+        let clock: ManualClock
+        let scheduler: IdleScheduler
+
+        func consumers(capacity: Int = 2) -> [any LogConsumer] {
+            ProjectionCatalog.live() + [EngagementSagaConsumer(store: store, merchants: merchants, capacity: ConfiguredCapacity(channels: capacity), clock: clock)]
+        }
+
+        func register(holdoutBasisPoints: Int = 0) async throws {
+            let rules = try EngagementRules(idleThresholdSeconds: 20, marginBasisPoints: 2_500, upliftBasisPoints: 2_000, expectedCallCostMicros: 0,
+                                            minimumGainMicros: 0, cooldownSeconds: 600, holdoutBasisPoints: holdoutBasisPoints, offerTTLSeconds: 120)
+            let profile = try MerchantProfile(name: "Shop", currency: EngagementFlowTests.eur, catalog: [EngagementFlowTests.grinder], agents: [],
+                                              engagement: rules, pricing: try CallPricing(payer: .merchant, perMinuteMicros: 0, billingIncrementSeconds: 1, setupFeeMicros: 0))
+            _ = try await MerchantAdministration(store: store, directory: merchants, clock: clock).register("shop", profile: profile, eventIDs: .random)
+        }
+
+        func shopper(consent: Bool) async throws -> UUID {
+            let shopperId = UUID()
+            let preferences = try ContactPreferences(mode: .voip, phone: nil, sipUri: "sip:ann@example.net", consent: consent,
+                                                     quietHours: try QuietHours(start: "22:00", end: "07:00"), timeZone: "UTC")
+            try await store.execute(ShopperAggregate.self, .shopper(shopperId)) { state in
+                Shopper.decide(.setPreferences(preferences, sealedPhone: nil), state: state, now: clock.now())
+            }
+            return shopperId
+        }
+
+        func cart(for shopperId: UUID) async throws -> UUID {
+            let cartId = UUID()
+            try await store.execute(CartAggregate.self, .cart(cartId)) { state in
+                try Cart.decide(.open(cartId: cartId, shopperId: shopperId, merchantId: "shop", currency: EngagementFlowTests.eur), state: state, now: clock.now())
+            }
+            try await store.execute(CartAggregate.self, .cart(cartId)) { state in
+                try Cart.decide(.addItem(EngagementFlowTests.grinder, quantity: 1), state: state, now: clock.now())
+            }
+            return cartId
+        }
+
+        func engagement(_ cartId: UUID) async throws -> [String] {
+            try await log.read(stream: .engagement(cartId)).map(\.type)
+        }
+
+        func decision(_ cartId: UUID) async throws -> EngagementDecision? {
+            try await log.read(stream: .engagement(cartId)).first { $0.type == "EngagementEvaluated" }
+                .map { try $0.data.decode(as: EngagementEvaluated.self).decision }
+        }
+    }
+
+    static func withWorld(_ body: @Sendable (World) async throws -> Void) async throws {
+        try await TestDatabase.with { db in
+            try await db.withEventLog { log in
+                let store = AggregateStore(log: log)
+                let merchants = MerchantDirectory(store: store, maxAge: .zero)
+                let clock = ManualClock(noon)
+                let scheduler = IdleScheduler(store: store, merchants: merchants, clock: clock, logger: TestDatabase.logger)
+                try await body(World(log: log, store: store, merchants: merchants, clock: clock, scheduler: scheduler))
+            }
+        }
+    }
+
+    static func run<T: Sendable>(_ world: World, capacity: Int = 2, _ body: @Sendable () async throws -> T) async throws -> T {
+        let runner = ProjectorRunner(log: world.log, projections: world.consumers(capacity: capacity), logger: TestDatabase.logger)
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await runner.run(); return nil }
+            defer { group.cancelAll() }
+            return try await body()
+        }
+    }
+
+    /// Waits until every consumer has caught up with the log (bounded).
+    static func settle(_ world: World) async throws {
+        let deadline = ContinuousClock.now + .seconds(20)
+        while ContinuousClock.now < deadline {
+            let head = try await world.log.headPosition()
+            var done = true
+            for consumer in ["projection:unconcluded_carts", "saga:engagement_saga"] {
+                if (try await world.log.checkpoint(of: consumer)?.globalPosition ?? 0) < head { done = false }
+            }
+            if done { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        Issue.record("consumers did not catch up within 20 s")
+    }
+
+    @Test func anIdleCartOfAConsentingShopperGetsExactlyOneOffer() async throws {
+        try await Self.withWorld { world in
+            try await world.register()
+            let cartId = try await world.cart(for: try await world.shopper(consent: true))
+            try await Self.run(world) {
+                try await Self.settle(world)
+                #expect(try await world.scheduler.pass() == 0)  // not idle yet
+                world.clock.advance(seconds: 21)
+                #expect(try await world.scheduler.pass() == 1)
+                try await Self.settle(world)
+                #expect(try await world.engagement(cartId) == ["EngagementEvaluated", "CallOffered"])
+                let offer = try #require(try await world.log.read(stream: .engagement(cartId)).last).data.decode(as: CallOffered.self)
+                #expect(offer.expiresAt == world.clock.now().addingTimeInterval(120))
+                #expect(try await world.scheduler.pass() == 0)  // marked once
+            }
+            // The saga's checkpoint is lost (a crash before it committed): it runs again, offers nothing new.
+            _ = try await world.log.client.query("DELETE FROM consumer_checkpoints WHERE consumer = 'saga:engagement_saga'", logger: TestDatabase.logger)
+            try await Self.run(world) { try await Self.settle(world) }
+            #expect(try await world.engagement(cartId) == ["EngagementEvaluated", "CallOffered"])
+        }
+    }
+
+    @Test func aShoppersChangeBeforeTheSchedulerActsWins() async throws {
+        try await Self.withWorld { world in
+            try await world.register()
+            let cartId = try await world.cart(for: try await world.shopper(consent: true))
+            try await Self.run(world) { try await Self.settle(world) }
+            // The projection saw version 2; the shopper changes the cart while it is stopped.
+            try await world.store.execute(CartAggregate.self, .cart(cartId)) { state in
+                try Cart.decide(.changeQuantity(sku: "grinder", quantity: 3), state: state, now: world.clock.now())
+            }
+            world.clock.advance(seconds: 30)
+            #expect(try await world.scheduler.pass() == 0)
+            #expect(try await world.log.read(stream: .cart(cartId)).map(\.type) == ["CartOpened", "ItemAdded", "QuantityChanged"])
+            // Once the projection has the change, the cart is examined again.
+            try await Self.run(world) {
+                try await Self.settle(world)
+                #expect(try await world.scheduler.pass() == 1)
+            }
+        }
+    }
+
+    @Test func noConsentHoldoutOrNoCapacityMeansNoOfferWithTheReasonRecorded() async throws {
+        try await Self.withWorld { world in
+            try await world.register(holdoutBasisPoints: 0)
+            let refusing = try await world.cart(for: try await world.shopper(consent: false))
+            try await Self.run(world, capacity: 2) {
+                try await Self.settle(world)
+                world.clock.advance(seconds: 21)
+                try await world.scheduler.pass()
+                try await Self.settle(world)
+            }
+            #expect(try await world.engagement(refusing) == ["EngagementEvaluated"])
+            #expect(try await world.decision(refusing)?.reasons == [.noConsent])
+            let busy = try await world.cart(for: try await world.shopper(consent: true))
+            try await Self.run(world, capacity: 0) {
+                try await Self.settle(world)
+                world.clock.advance(seconds: 21)
+                try await world.scheduler.pass()
+                try await Self.settle(world)
+            }
+            #expect(try await world.decision(busy)?.reasons == [.noCapacity])
+        }
+    }
+
+    @Test func holdoutCartsNeverGetOffers() async throws {
+        try await Self.withWorld { world in
+            try await world.register(holdoutBasisPoints: 10_000)
+            let cartId = try await world.cart(for: try await world.shopper(consent: true))
+            try await Self.run(world) {
+                try await Self.settle(world)
+                world.clock.advance(seconds: 21)
+                try await world.scheduler.pass()
+                try await Self.settle(world)
+            }
+            #expect(try await world.engagement(cartId) == ["EngagementEvaluated"])
+            #expect(try await world.decision(cartId)?.reasons == [.holdout])
+        }
+    }
+}
