@@ -2,7 +2,7 @@
 // The session and preference cookies are HttpOnly: the server sets and reads them.
 "use strict";
 
-const state = { merchant: null, catalog: [], cart: null };
+const state = { merchant: null, catalog: [], cart: null, offer: null };
 
 const $ = (id) => document.getElementById(id);
 
@@ -152,6 +152,36 @@ async function run(action) {
   try { await action(); } catch (error) { showMessage(error.message); }
 }
 
+// Offers of a call arrive over Server-Sent Events, pushed by the server when it decides the
+// conversation is worth it; the browser reconnects on its own (and sees open offers again).
+function showCall(call) {
+  $("call-section").hidden = false;
+  $("call-status").textContent = call.status;
+  $("call-detail").textContent = `${call.agentName} will call ${call.destination} (${call.mode})`;
+}
+
+function listenForOffers() {
+  const events = new EventSource("/v1/offers/stream");
+  events.addEventListener("offer", (message) => {
+    state.offer = JSON.parse(message.data);
+    $("offer-section").hidden = false;
+    $("offer-text").textContent = `A sales advisor can call you now about your cart (offer open until ${new Date(state.offer.expiresAt).toLocaleTimeString()}).`;
+  });
+  events.addEventListener("call", (message) => showCall(JSON.parse(message.data)));
+}
+
+async function answerOffer(accept) {
+  if (!state.offer) return;
+  const offer = state.offer;
+  state.offer = null;
+  $("offer-section").hidden = true;
+  const answer = await api("POST", `/v1/offers/${offer.offerId}/${accept ? "accept" : "decline"}`);
+  if (accept) showCall(answer);
+}
+
+$("offer-accept").addEventListener("click", () => run(() => answerOffer(true)));
+$("offer-decline").addEventListener("click", () => run(() => answerOffer(false)));
+
 $("checkout").addEventListener("click", () => run(() => changeCart("POST", "/checkout")));
 $("complete").addEventListener("click", () => run(() => changeCart("POST", "/checkout/complete", { orderRef: $("order-ref").value })));
 $("prefs-form").addEventListener("submit", (event) => run(() => savePreferences(event)));
@@ -159,5 +189,6 @@ $("prefs-form").addEventListener("submit", (event) => run(() => savePreferences(
 run(async () => {
   await loadMerchant();
   await Promise.all([loadCart(), loadPreferences()]);
+  listenForOffers();
   document.body.dataset.ready = "true";
 });

@@ -72,3 +72,18 @@ extension EventLog {
         }
     }
 }
+
+extension EventLog {
+    /// A position just below the transaction horizon: a subscription from here delivers
+    /// everything that commits from now on (and possibly a few events just before), never
+    /// skipping one whose transaction is still open.
+    public func horizon() async throws -> LogPosition {
+        let client = self.client
+        let logger = self.logger
+        return try await run("read horizon") {
+            let rows = try await client.query("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::int8", logger: logger)
+            for try await xmin in rows.decode(Int64.self) { return LogPosition(transactionId: xmin - 1, globalPosition: .max) }
+            return .start
+        }
+    }
+}

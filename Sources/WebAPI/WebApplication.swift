@@ -12,6 +12,7 @@ public enum WebApplication {
         CartRoutes(services: services).add(to: &table)
         PreferencesRoutes(services: services).add(to: &table)
         AdminRoutes(services: services).add(to: &table)
+        OfferRoutes(services: services).add(to: &table)
         try StorefrontRoutes(directory: services.configuration.publicDirectory).add(to: &table)
         return table
     }
@@ -38,7 +39,7 @@ public enum WebApplication {
         Application(
             router: try router(services),
             configuration: .init(address: .hostname(host, port: port), serverName: "cartline"),
-            services: [services.log] + background,
+            services: [services.log, services.hub] + background,
             onServerRunning: { _ in await onServerRunning() },
             logger: logger
         )

@@ -14,6 +14,9 @@ public struct WebServices: Sendable {
     let carts: CartService
     let preferences: PreferencesService
     let administration: MerchantAdministration
+    let offers: OfferService
+    /// Pushes offers and call status to this process's open SSE streams.
+    public let hub: OfferHub
     let idempotency: IdempotentRequests
     let sessionCookie: SessionCookie
     let preferencesCookie: PreferencesCookie
@@ -30,6 +33,8 @@ public struct WebServices: Sendable {
         self.carts = CartService(store: store, merchants: merchants, carts: CartDirectory(log: log), clock: clock)
         self.preferences = PreferencesService(store: store, vault: PersonalDataVault(log: log, sealingKey: sealingKey, sealingKeyID: sealingKeyID), clock: clock)
         self.administration = MerchantAdministration(store: store, directory: merchants, clock: clock)
+        self.offers = OfferService(store: store, merchants: merchants, clock: clock)
+        self.hub = OfferHub(log: log, logger: log.logger)
         self.idempotency = IdempotentRequests(store: IdempotencyStore(log: log))
         self.sessionCookie = SessionCookie(secret: configuration.sessionKey)
         self.preferencesCookie = PreferencesCookie(keys: configuration.preferenceKeys)

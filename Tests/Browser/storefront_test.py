@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """Real-browser test of the storefront: headless Chromium, driven by Selenium, against a
-real `cartline serve` (started by Tools/test/browser). Adds two items, sets preferences,
-reloads, and checks that the cart and the preferences are still there. Saves a screenshot.
+real `cartline serve` (started by Tools/browser-test). Adds two items, sets preferences,
+reloads, and checks that the cart and the preferences are still there; then waits for the
+server to push a call offer, accepts it, and sees the call requested. Saves screenshots.
 
 Usage: storefront_test.py BASE_URL SCREENSHOT_PATH
 """
 import sys
-import time
+from datetime import datetime, timezone
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
@@ -15,6 +16,8 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 TIMEOUT_SECONDS = 20
+# The demo merchant idles carts after 20 s; the scheduler looks every second.
+OFFER_TIMEOUT_SECONDS = 60
 
 
 def browser():
@@ -53,9 +56,12 @@ def main(base_url, screenshot_path):
         driver.find_element(By.ID, "pref-phone").send_keys("+4930123456")
         driver.find_element(By.ID, "pref-sip").send_keys("sip:ann@example.net")
         driver.find_element(By.ID, "pref-consent").click()
-        driver.find_element(By.ID, "pref-quiet-start").send_keys("21:00")
-        driver.find_element(By.ID, "pref-quiet-end").send_keys("08:00")
-        driver.find_element(By.ID, "pref-tz").send_keys("Europe/Berlin")
+        # Quiet hours well away from now, so the offer below is due whenever the test runs.
+        hour = datetime.now(timezone.utc).hour
+        quiet_start, quiet_end = f"{(hour + 6) % 24:02d}:00", f"{(hour + 8) % 24:02d}:00"
+        driver.find_element(By.ID, "pref-quiet-start").send_keys(quiet_start)
+        driver.find_element(By.ID, "pref-quiet-end").send_keys(quiet_end)
+        driver.find_element(By.ID, "pref-tz").send_keys("UTC")
         driver.find_element(By.ID, "prefs-save").click()
         wait.until(EC.text_to_be_present_in_element((By.ID, "prefs-status"), "Saved preferences (pstn)"))
         assert driver.find_element(By.ID, "message").text == "", driver.find_element(By.ID, "message").text
@@ -66,15 +72,25 @@ def main(base_url, screenshot_path):
         wait.until(lambda d: d.find_element(By.ID, "pref-phone").get_attribute("value") == "+4930123456")
         assert Select(driver.find_element(By.ID, "pref-mode")).first_selected_option.get_attribute("value") == "pstn"
         assert driver.find_element(By.ID, "pref-consent").is_selected()
-        assert driver.find_element(By.ID, "pref-quiet-start").get_attribute("value") == "21:00"
-        assert driver.find_element(By.ID, "pref-tz").get_attribute("value") == "Europe/Berlin"
+        assert driver.find_element(By.ID, "pref-quiet-start").get_attribute("value") == quiet_start
+        assert driver.find_element(By.ID, "pref-tz").get_attribute("value") == "UTC"
         total = driver.find_element(By.ID, "cart-total").text
         assert total.endswith("EUR") and total != "0.00 EUR", total
         cookies = {cookie["name"]: cookie for cookie in driver.get_cookies()}
         assert cookies["cartline_session"]["httpOnly"], "the session cookie must be HttpOnly"
         assert "4930123456" not in cookies["cartline_prefs"]["value"], "the preferences cookie must be encrypted"
         driver.save_screenshot(screenshot_path)
-        print(f"storefront browser test passed: cart {first}, {second}; total {total}; screenshot {screenshot_path}")
+
+        # Left alone, the cart goes idle (the demo merchant: 20 s) and the server pushes an
+        # offer of a call over Server-Sent Events: it appears without a reload.
+        WebDriverWait(driver, OFFER_TIMEOUT_SECONDS).until(
+            lambda d: d.find_element(By.ID, "offer-section").is_displayed())
+        driver.find_element(By.ID, "offer-accept").click()
+        wait.until(EC.text_to_be_present_in_element((By.ID, "call-status"), "requested"))
+        detail = driver.find_element(By.ID, "call-detail").text
+        assert "+4930123456" in detail and "pstn" in detail, detail
+        driver.save_screenshot(screenshot_path.replace(".png", "-call.png"))
+        print(f"storefront browser test passed: cart {first}, {second}; total {total}; offer accepted: {detail}; screenshot {screenshot_path}")
     except Exception:
         driver.save_screenshot(screenshot_path)
         print(f"storefront browser test FAILED; screenshot {screenshot_path}", file=sys.stderr)

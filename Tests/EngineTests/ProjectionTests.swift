@@ -169,7 +169,7 @@ struct ProjectionTests {
                             _ = try await carts.open(items: [(beans, 1)])
                             try await Self.waitCaughtUp(log)
                             let leaders = try await db.client.query(
-                                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = 1886547818::int4::oid",
+                                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND classid = 1886547818::int4::oid",
                                 logger: TestDatabase.logger)
                             for try await count in leaders.decode(Int64.self) { #expect(count == 1) }
                             #expect(try await maintenance.status().first?.hasLeader == true)
@@ -197,7 +197,7 @@ struct ProjectionTests {
                     // As if the leading process were killed: its lock session ends.
                     let killed = try await db.client.query("""
                         SELECT count(pg_terminate_backend(pid)) FROM pg_locks
-                        WHERE locktype = 'advisory' AND granted AND classid = 1886547818::int4::oid
+                        WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND classid = 1886547818::int4::oid
                         """, logger: TestDatabase.logger)
                     for try await count in killed.decode(Int64.self) { #expect(count == 1) }
                     let late = try await carts.open(items: [(beans, 3)])

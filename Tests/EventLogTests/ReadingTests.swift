@@ -77,9 +77,18 @@ struct ReadingTests {
             try await db.client.query("CREATE TABLE projected (event_id uuid PRIMARY KEY, position bigint NOT NULL)")
             try await db.withEventLog { log in
                 let result = try await log.append(to: try stream(), [try note("a"), try note("b")], expected: .noStream)
-                let events = try await log.readAll(after: .start)
+                // The horizon is cluster-wide: a transaction open in another test's database
+                // may hold it below our commit for a moment.
+                var events: [RecordedEvent] = []
+                let deadline = ContinuousClock.now + .seconds(10)
+                while events.count < 2, ContinuousClock.now < deadline {
+                    events = try await log.readAll(after: .start)
+                    if events.count < 2 { try await Task.sleep(for: .milliseconds(20)) }
+                }
+                #expect(events.count == 2)
+                let batch = events
                 try await log.withCheckpoint(result.positions[1], for: "p") { connection in
-                    for event in events {
+                    for event in batch {
                         try await connection.query("INSERT INTO projected VALUES (\(event.id), \(event.position.globalPosition))", logger: TestDatabase.logger)
                     }
                 }
@@ -106,6 +115,17 @@ struct ReadingTests {
                     try await withThrowingTaskGroup(of: Void.self) { group in
                         group.addTask { try await writer.run() }
                         defer { group.cancelAll() }
+                        // The reader's LISTEN must be in place (a loaded machine may take a while).
+                        let listening = ContinuousClock.now + .seconds(15)
+                        var isListening = false
+                        while !isListening, ContinuousClock.now < listening {
+                            let rows = try await otherClient.query("""
+                                SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'
+                                """, logger: TestDatabase.logger)
+                            for try await count in rows.decode(Int64.self) { isListening = count > 0 }
+                            if !isListening { try await Task.sleep(for: .milliseconds(50)) }
+                        }
+                        #expect(isListening)
                         let subscription = reader.subscribe(consumer: "listener", from: .start)
                         async let delivered = collect(subscription, count: 1, seconds: 20)
                         try await Task.sleep(for: .milliseconds(300))  // let the subscriber reach its 30 s wait

@@ -6,6 +6,8 @@ public enum EngagementEvent: Equatable, Sendable {
     case evaluated(EngagementEvaluated)
     case offered(CallOffered)
     case declined(OfferDeclined)
+    case accepted(OfferAccepted)
+    case callRequested(CallRequested)
 }
 
 public struct EngagementEvaluated: EventPayload {

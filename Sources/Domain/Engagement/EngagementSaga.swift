@@ -7,6 +7,8 @@ public struct EngagementState: Equatable, Sendable {
     public var offersMade = 0
     public var openOffer: CallOffered?
     public var lastDeclinedAt: Date?
+    public var acceptedOffers: Set<UUID> = []
+    public var call: CallRequested?
 
     public init() {}
 }
@@ -39,7 +41,39 @@ public enum EngagementSaga {
         case .declined(let declined):
             if state.openOffer?.offerId == declined.offerId { state.openOffer = nil }
             state.lastDeclinedAt = declined.at
+        case .accepted(let accepted):
+            if state.openOffer?.offerId == accepted.offerId { state.openOffer = nil }
+            state.acceptedOffers.insert(accepted.offerId)
+        case .callRequested(let call):
+            state.call = call
         }
         return state
+    }
+
+    /// The shopper accepts `offerId`: only an open, unexpired offer of a cart still
+    /// unconcluded; the destination comes from the preferences (PSTN → the E.164 number,
+    /// VoIP → the SIP URI) and the merchant's first sales agent takes the call.
+    public static func accept(offerId: UUID, callId: UUID, cart: CartState, preferences: ContactPreferences?,
+                              agents: [SalesAgent], state: EngagementState, now: Date) throws(DomainError) -> [EngagementEvent] {
+        if state.acceptedOffers.contains(offerId) { return [] }  // a retried accept
+        guard let offer = state.openOffer, offer.offerId == offerId else { throw .rejected("the offer is no longer open") }
+        guard now < offer.expiresAt else { throw .rejected("the offer expired") }
+        guard cart.status != .completed, !cart.lines.isEmpty else { throw .rejected("the purchase is already concluded") }
+        guard let preferences else { throw .rejected("set how we may reach you (preferences) first") }
+        guard preferences.consent else { throw .rejected("calls need your consent (preferences)") }
+        let destination: String? = preferences.mode == .pstn ? preferences.phone : preferences.sipUri
+        guard let destination else { throw .rejected("your preferences name no \(preferences.mode == .pstn ? "phone number" : "SIP URI")") }
+        guard let agent = agents.first else { throw .rejected("the merchant has no sales agent to take the call") }
+        let call = CallRequested(callId: callId, offerId: offerId, cartId: cart.id, shopperId: cart.shopperId, merchantId: cart.merchantId,
+                                 mode: preferences.mode, destination: destination, agentName: agent.name, agentSipUri: agent.sipUri, at: now)
+        return [.accepted(OfferAccepted(offerId: offerId, mode: preferences.mode, callId: callId, at: now)), .callRequested(call)]
+    }
+
+    public static func decline(offerId: UUID, state: EngagementState, now: Date) throws(DomainError) -> [EngagementEvent] {
+        guard let offer = state.openOffer, offer.offerId == offerId else {
+            if state.lastDeclinedAt != nil { return [] }  // a retried decline
+            throw .rejected("the offer is no longer open")
+        }
+        return [.declined(OfferDeclined(offerId: offerId, at: now))]
     }
 }

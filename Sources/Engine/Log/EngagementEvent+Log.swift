@@ -7,6 +7,8 @@ extension EngagementEvent: LoggedEvent {
         case .evaluated(let event): try EncodedEvent(event)
         case .offered(let event): try EncodedEvent(event)
         case .declined(let event): try EncodedEvent(event)
+        case .accepted(let event): try EncodedEvent(event)
+        case .callRequested(let event): try EncodedEvent(event)
         }
     }
 
@@ -15,6 +17,8 @@ extension EngagementEvent: LoggedEvent {
         case EngagementEvaluated.eventType: self = .evaluated(try recorded.payload(EngagementEvaluated.self))
         case CallOffered.eventType: self = .offered(try recorded.payload(CallOffered.self))
         case OfferDeclined.eventType: self = .declined(try recorded.payload(OfferDeclined.self))
+        case OfferAccepted.eventType: self = .accepted(try recorded.payload(OfferAccepted.self))
+        case CallRequested.eventType: self = .callRequested(try recorded.payload(CallRequested.self))
         default: throw recorded.unknownType()
         }
     }

@@ -6,6 +6,7 @@ import Foundation
 extension StreamName {
     public static func cart(_ id: UUID) -> StreamName { known("cart-\(id.uuidString.lowercased())") }
     public static func shopper(_ id: UUID) -> StreamName { known("shopper-\(id.uuidString.lowercased())") }
+    public static func call(_ callId: UUID) -> StreamName { known("call-\(callId.uuidString.lowercased())") }
     public static func engagement(_ cartId: UUID) -> StreamName { known("engagement-\(cartId.uuidString.lowercased())") }
     /// Merchant ids are validated by `Merchant.validateID` before they reach a stream name.
     public static func merchant(_ id: String) throws(EventLogError) -> StreamName { try StreamName("merchant-\(id)") }

@@ -11,7 +11,7 @@ public struct ProjectionMaintenance: Sendable {
         public let headPosition: Int64
         /// Events after the checkpoint (up to the head; those above the horizon included).
         public let behind: Int64
-        /// Whether some process holds the projection's leadership lock.
+        /// Whether some process holds the projection's leadership lock in this database.
         public let hasLeader: Bool
         public let rows: Int64
     }
@@ -36,7 +36,7 @@ public struct ProjectionMaintenance: Sendable {
             let (behind, leader, rows) = try await log.run("projection status") {
                 let result = try await client.query(PostgresQuery(unsafeSQL: """
                     SELECT (SELECT count(*) FROM events WHERE global_position > $1),
-                           EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted
+                           EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
                                    AND classid = $2::int4::oid AND objid = hashtext($3)::oid),
                            (SELECT count(*) FROM \(name))
                     """, binds: try Self.binds(checkpoint?.globalPosition ?? 0, ProjectorRunner.lockClass, name)), logger: logger)

@@ -36,8 +36,20 @@ struct PreferencesRoutes {
         }
     }
 
-    private func cookie(_ preferences: ContactPreferences, shopperId: UUID, context: ShopperRequestContext) throws -> Cookie {
+    func cookie(_ preferences: ContactPreferences, shopperId: UUID, context: ShopperRequestContext) throws -> Cookie {
         Cookie(name: PreferencesCookie.name, value: try services.preferencesCookie.value(for: preferences, shopperId: shopperId),
                maxAge: PreferencesCookie.maxAgeSeconds, path: "/", secure: context.isSecureTransport, httpOnly: true, sameSite: .lax)
+    }
+}
+
+extension WebServices {
+    /// The shopper's preferences as the server acts on them: the cookie when it opens,
+    /// else the log.
+    func currentPreferences(_ request: Request, shopperId: UUID) async throws -> ContactPreferences? {
+        if let value = request.cookies[PreferencesCookie.name]?.value,
+           let preferences = preferencesCookie.preferences(from: value, shopperId: shopperId) {
+            return preferences
+        }
+        return try await preferences.current(shopperId: shopperId)
     }
 }

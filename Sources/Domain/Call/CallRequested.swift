@@ -1,0 +1,26 @@
+import Foundation
+
+/// The intent the telephony node acts on: everything a call needs, stored first in
+/// `call-<callId>` (and echoed in the engagement stream).
+public struct CallRequested: EventPayload {
+    public static let eventType = "CallRequested"
+    public let callId: UUID
+    public let offerId: UUID?
+    public let cartId: UUID
+    public let shopperId: UUID
+    public let merchantId: String
+    public let mode: ContactPreferences.Mode
+    /// E.164 number for PSTN, SIP URI for VoIP.
+    public let destination: String
+    public let agentName: String
+    public let agentSipUri: String
+    public let at: Date
+}
+
+public struct OfferAccepted: EventPayload {
+    public static let eventType = "OfferAccepted"
+    public let offerId: UUID
+    public let mode: ContactPreferences.Mode
+    public let callId: UUID
+    public let at: Date
+}

@@ -1,0 +1,100 @@
+import Domain
+import EventLog
+import Foundation
+import PostgresNIO
+
+/// The shopper's answers to call offers, and the calls they request. Accepting appends
+/// `OfferAccepted` and `CallRequested` to the engagement stream, then `CallRequested` to a
+/// new `call-<id>` stream; every id derives from the offer, so a retried accept (or one
+/// cut short by a crash between the two appends) completes without a second call.
+public struct OfferService: Sendable {
+    let store: AggregateStore
+    let merchants: MerchantDirectory
+    let clock: any WallClock
+
+    public init(store: AggregateStore, merchants: MerchantDirectory, clock: any WallClock) {
+        self.store = store
+        self.merchants = merchants
+        self.clock = clock
+    }
+
+    /// The offer, if it exists and belongs to the shopper (another shopper's is "no such offer").
+    public func offer(_ offerId: UUID, shopperId: UUID) async throws -> CallOffered {
+        let log = store.log
+        let client = log.client
+        let logger = log.logger
+        let found: CallOffered? = try await log.run("find offer") {
+            let rows = try await client.query("""
+                SELECT data::text FROM events WHERE event_type = 'CallOffered' AND data->>'offerId' = \(offerId.uuidString) LIMIT 1
+                """, logger: logger)
+            for try await text in rows.decode(String.self) { return try? JSONPayload(validating: text).decode(as: CallOffered.self) }
+            return nil
+        }
+        guard let found, found.shopperId == shopperId else { throw DomainError.notFound("no such offer") }
+        return found
+    }
+
+    public func accept(_ offerId: UUID, shopperId: UUID, preferences: ContactPreferences?) async throws -> CallRequested {
+        let offer = try await offer(offerId, shopperId: shopperId)
+        let cart = try await store.load(CartAggregate.self, .cart(offer.cartId))
+        guard let cartState = cart.state else { throw DomainError.notFound("no such cart") }
+        let agents = try await merchants.merchant(offer.merchantId)?.profile.agents ?? []
+        let callId = EventIDs.uuid(hashing: "call:\(offerId.uuidString)")
+        let now = clock.now()
+        let engagement = try await store.execute(EngagementAggregate.self, .engagement(offer.cartId),
+                                                 eventIDs: .derived(from: "accept:\(offerId.uuidString)")) { state in
+            try EngagementSaga.accept(offerId: offerId, callId: callId, cart: cartState, preferences: preferences,
+                                      agents: agents, state: state, now: now)
+        }
+        guard let call = engagement.state.call, call.callId == callId else { throw DomainError.rejected("the offer was not accepted") }
+        let event = try EngagementEvent.callRequested(call).encodedForLog().newEvent(id: EventIDs.uuid(hashing: "call-stream:\(callId.uuidString)"))
+        do {
+            _ = try await store.log.append(to: .call(callId), [event], expected: .noStream)
+        } catch EventLogError.wrongExpectedVersion {
+            // The call stream exists: an earlier accept got this far.
+        }
+        return call
+    }
+
+    public func decline(_ offerId: UUID, shopperId: UUID) async throws {
+        let offer = try await offer(offerId, shopperId: shopperId)
+        let now = clock.now()
+        try await store.execute(EngagementAggregate.self, .engagement(offer.cartId), eventIDs: .derived(from: "decline:\(offerId.uuidString)")) { state in
+            try EngagementSaga.decline(offerId: offerId, state: state, now: now)
+        }
+    }
+
+    /// The shopper's offers still open (not answered, not expired), newest first.
+    public func openOffers(shopperId: UUID) async throws -> [CallOffered] {
+        let log = store.log
+        let client = log.client
+        let logger = log.logger
+        let offers: [CallOffered] = try await log.run("list offers") {
+            let rows = try await client.query("""
+                SELECT data::text FROM events WHERE event_type = 'CallOffered' AND data->>'shopperId' = \(shopperId.uuidString)
+                ORDER BY global_position DESC LIMIT 20
+                """, logger: logger)
+            var offers: [CallOffered] = []
+            for try await text in rows.decode(String.self) {
+                if let offer = try? JSONPayload(validating: text).decode(as: CallOffered.self) { offers.append(offer) }
+            }
+            return offers
+        }
+        let now = clock.now()
+        var open: [CallOffered] = []
+        for offer in offers where offer.expiresAt > now {
+            let state = try await store.load(EngagementAggregate.self, .engagement(offer.cartId)).state
+            if state.openOffer?.offerId == offer.offerId { open.append(offer) }
+        }
+        return open
+    }
+
+    /// A call the shopper requested (another shopper's is "no such call").
+    public func call(_ callId: UUID, shopperId: UUID) async throws -> CallRequested {
+        let events = try await store.log.read(stream: .call(callId), limit: 100)
+        guard let first = events.first, case .callRequested(let call) = try EngagementEvent(recorded: first), call.shopperId == shopperId else {
+            throw DomainError.notFound("no such call")
+        }
+        return call
+    }
+}

@@ -1,0 +1,63 @@
+import Domain
+import Foundation
+
+/// One Server-Sent Event for a shopper's browser.
+enum OfferPush: Sendable {
+    case offer(CallOffered)
+    case call(CallRequested, status: String)
+    case heartbeat
+
+    /// The event in `text/event-stream` framing.
+    var text: String {
+        switch self {
+        case .offer(let offer):
+            let data = OfferView(offer)
+            return "id: \(offer.offerId.uuidString.lowercased())\nevent: offer\ndata: \(Self.json(data))\n\n"
+        case .call(let call, let status):
+            return "event: call\ndata: \(Self.json(CallView(call, status: status)))\n\n"
+        case .heartbeat:
+            return ": keep-alive\n\n"
+        }
+    }
+
+    private static func json<Value: Encodable>(_ value: Value) -> String {
+        (try? String(decoding: JSONEncoder.sortedKeys.encode(value), as: UTF8.self)) ?? "{}"
+    }
+}
+
+struct OfferView: Codable, Sendable {
+    let offerId: String
+    let cartId: String
+    let merchantId: String
+    let expiresAt: Date
+
+    init(_ offer: CallOffered) {
+        self.offerId = offer.offerId.uuidString.lowercased()
+        self.cartId = offer.cartId.uuidString.lowercased()
+        self.merchantId = offer.merchantId
+        self.expiresAt = offer.expiresAt
+    }
+}
+
+struct CallView: Codable, Sendable {
+    let callId: String
+    let status: String
+    let cartId: String
+    let mode: String
+    let destination: String
+    let agentName: String
+
+    init(_ call: CallRequested, status: String) {
+        self.callId = call.callId.uuidString.lowercased()
+        self.status = status
+        self.cartId = call.cartId.uuidString.lowercased()
+        self.mode = call.mode.rawValue
+        self.destination = call.destination
+        self.agentName = call.agentName
+    }
+}
+
+struct DeclinedView: Codable, Sendable {
+    let offerId: String
+    let status: String
+}

@@ -1,0 +1,70 @@
+import Domain
+import Engine
+import EventLog
+import Foundation
+import Testing
+
+@Suite("Answering call offers")
+struct OfferAPITests {
+    /// Opens a cart with an item and records an open offer for it, as the saga would.
+    static func offeredCart(_ harness: WebHarness, _ shopper: APIClient, ttlSeconds: Double = 120) async throws -> (cartId: UUID, offerId: UUID) {
+        let cartText = try #require(try await shopper.send(.post, "/v1/carts", json: ["merchantId": "demo-shop"]).json["id"] as? String)
+        let cartId = try #require(UUID(uuidString: cartText))
+        _ = try await shopper.send(.post, "/v1/carts/\(cartText)/items", json: ["sku": "grinder", "quantity": 1])
+        let cart = try #require(try await AggregateStore(log: harness.log).load(CartAggregate.self, .cart(cartId)).state)
+        let offerId = UUID()
+        let iso = ISO8601DateFormatter()
+        let json = """
+            {"offerId":"\(offerId.uuidString)","cartId":"\(cartId.uuidString)","shopperId":"\(cart.shopperId.uuidString)",\
+            "merchantId":"demo-shop","cause":"\(UUID().uuidString)","expiresAt":"\(iso.string(from: Date().addingTimeInterval(ttlSeconds)))",\
+            "at":"\(iso.string(from: Date()))"}
+            """
+        let event = NewEvent(type: CallOffered.eventType, data: try JSONPayload(validating: json))
+        _ = try await harness.log.append(to: .engagement(cartId), [event], expected: .any)
+        return (cartId, offerId)
+    }
+
+    @Test func acceptingRequestsACallToTheDestinationThePreferencesName() async throws {
+        try await WebHarness.run { harness in
+            try await harness.registerMerchant()
+            let shopper = harness.shopper()
+            _ = try await shopper.send(.put, "/v1/preferences", json: ["mode": "pstn", "phone": "+4930123456", "consent": true])
+            let (cartId, offerId) = try await Self.offeredCart(harness, shopper)
+            let accepted = try await shopper.send(.post, "/v1/offers/\(offerId.uuidString.lowercased())/accept")
+            #expect(accepted.status == 200, "\(accepted.text)")
+            #expect(accepted.json["destination"] as? String == "+4930123456")
+            #expect(accepted.json["mode"] as? String == "pstn")
+            let callId = try #require(accepted.json["callId"] as? String)
+            // A retried accept requests no second call.
+            let again = try await shopper.send(.post, "/v1/offers/\(offerId.uuidString.lowercased())/accept")
+            #expect(again.json["callId"] as? String == callId)
+            let call = try await harness.log.read(stream: .call(try #require(UUID(uuidString: callId))))
+            #expect(call.map(\.type) == ["CallRequested"])
+            #expect(try await harness.log.read(stream: .engagement(cartId)).map(\.type) == ["CallOffered", "OfferAccepted", "CallRequested"])
+            #expect(try await shopper.send(.get, "/v1/calls/\(callId)").json["status"] as? String == "requested")
+            // The cart is untouched by the call.
+            #expect(try await shopper.send(.get, "/v1/carts/\(cartId.uuidString.lowercased())").etag == "\"2\"")
+            // Other shoppers see neither the offer nor the call.
+            let other = harness.shopper()
+            try await other.send(.get, "/v1/calls/\(callId)").expectProblem(404)
+            try await other.send(.post, "/v1/offers/\(offerId.uuidString.lowercased())/decline").expectProblem(404)
+        }
+    }
+
+    @Test func declinedExpiredOrUnconsentedOffersAreRefusedWithTheReason() async throws {
+        try await WebHarness.run { harness in
+            try await harness.registerMerchant()
+            let shopper = harness.shopper()
+            let (_, noPrefs) = try await Self.offeredCart(harness, shopper)
+            try await shopper.send(.post, "/v1/offers/\(noPrefs.uuidString.lowercased())/accept").expectProblem(409)
+            _ = try await shopper.send(.put, "/v1/preferences", json: ["mode": "voip", "sipUri": "sip:ann@example.net", "consent": true])
+            let declined = try await shopper.send(.post, "/v1/offers/\(noPrefs.uuidString.lowercased())/decline")
+            #expect(declined.json["status"] as? String == "declined")
+            try await shopper.send(.post, "/v1/offers/\(noPrefs.uuidString.lowercased())/accept").expectProblem(409)
+            let (_, expired) = try await Self.offeredCart(harness, shopper, ttlSeconds: -1)
+            try await shopper.send(.post, "/v1/offers/\(expired.uuidString.lowercased())/accept").expectProblem(409)
+            try await shopper.send(.post, "/v1/offers/\(UUID().uuidString)/accept").expectProblem(404)
+            try await shopper.send(.post, "/v1/offers/not-an-id/accept").expectProblem(404)
+        }
+    }
+}
