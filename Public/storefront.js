@@ -113,6 +113,8 @@ function renderCart() {
     body.append(row);
   }
   $("cart-total").textContent = cart ? cart.total.display : "";
+  $("click-to-call").hidden = !cart || items.length === 0;
+  if (cart) $("click-to-call").href = `/v1/carts/${cart.id}/call`;
 }
 
 async function loadPreferences() {
@@ -178,6 +180,24 @@ async function answerOffer(accept) {
   const answer = await api("POST", `/v1/offers/${offer.offerId}/${accept ? "accept" : "decline"}`);
   if (accept) showCall(answer);
 }
+
+// One help button: the server decides what it means (call now, call back later, or why not).
+async function askForHelp() {
+  const answer = await api("POST", "/v1/help");
+  if (answer.call) { showCall(answer.call); $("help-answer").textContent = ""; return; }
+  const when = answer.callbackAt ? ` We will call you back at ${new Date(answer.callbackAt).toLocaleTimeString()}.` : "";
+  $("help-answer").textContent = `${answer.reason || ""}.${when}`;
+}
+
+// The click-to-call link is a plain link to the API; the script only keeps the answer on the page.
+async function clickToCall(event) {
+  event.preventDefault();
+  const answer = await api("GET", $("click-to-call").getAttribute("href"));
+  if (answer.call) showCall(answer.call); else $("help-answer").textContent = answer.reason || "";
+}
+
+$("help").addEventListener("click", () => run(askForHelp));
+$("click-to-call").addEventListener("click", (event) => run(() => clickToCall(event)));
 
 $("offer-accept").addEventListener("click", () => run(() => answerOffer(true)));
 $("offer-decline").addEventListener("click", () => run(() => answerOffer(false)));

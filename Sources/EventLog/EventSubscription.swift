@@ -18,6 +18,10 @@ public struct EventSubscription: AsyncSequence, Sendable {
     }
 
     public struct Iterator: AsyncIteratorProtocol {
+        /// Up to 2 s of 50 ms looks after each wake-up whose first read found nothing.
+        static let quickLooksAfterWakeUp = 40
+        static let quickLookMilliseconds = 50
+
         let log: EventLog
         let consumer: String
         /// Where the last delivered batch ended; nil until the stored checkpoint is loaded.
@@ -35,6 +39,10 @@ public struct EventSubscription: AsyncSequence, Sendable {
             let after: LogPosition
             if let position { after = position } else { after = try await log.checkpoint(of: consumer) ?? .start }
             position = after
+            // After a wake-up, an empty read usually means the horizon is still held by a
+            // transaction elsewhere in the cluster (xmin is cluster-wide): look again shortly,
+            // a bounded number of times, instead of sleeping a whole poll interval.
+            var quickLooks = 0
             while !Task.isCancelled {
                 let seen = log.logAdvanced.generation
                 let batch = try await log.readAll(after: after, limit: batchSize)
@@ -42,7 +50,13 @@ public struct EventSubscription: AsyncSequence, Sendable {
                     position = last.position
                     return batch
                 }
+                if quickLooks > 0 {
+                    quickLooks -= 1
+                    try? await Task.sleep(for: .milliseconds(Self.quickLookMilliseconds))
+                    continue
+                }
                 await log.logAdvanced.wait(after: seen, timeoutSeconds: log.configuration.pollIntervalSeconds)
+                if log.logAdvanced.generation != seen { quickLooks = Self.quickLooksAfterWakeUp }
             }
             return nil
         }

@@ -12,6 +12,7 @@ public struct WebServices: Sendable {
     public let store: AggregateStore
     public let merchants: MerchantDirectory
     let carts: CartService
+    public let capacity: any ChannelCapacity
     let preferences: PreferencesService
     let administration: MerchantAdministration
     let offers: OfferService
@@ -22,7 +23,8 @@ public struct WebServices: Sendable {
     let preferencesCookie: PreferencesCookie
 
     public init(log: EventLog, configuration: WebConfiguration, sealingKey: SecretKey, sealingKeyID: String,
-                metrics: PrometheusCollectorRegistry, clock: any WallClock = SystemClock()) {
+                metrics: PrometheusCollectorRegistry, capacity: any ChannelCapacity = ConfiguredCapacity(channels: 4),
+                clock: any WallClock = SystemClock()) {
         let store = AggregateStore(log: log)
         let merchants = MerchantDirectory(store: store)
         self.log = log
@@ -30,10 +32,11 @@ public struct WebServices: Sendable {
         self.configuration = configuration
         self.metrics = metrics
         self.merchants = merchants
+        self.capacity = capacity
         self.carts = CartService(store: store, merchants: merchants, carts: CartDirectory(log: log), clock: clock)
         self.preferences = PreferencesService(store: store, vault: PersonalDataVault(log: log, sealingKey: sealingKey, sealingKeyID: sealingKeyID), clock: clock)
         self.administration = MerchantAdministration(store: store, directory: merchants, clock: clock)
-        self.offers = OfferService(store: store, merchants: merchants, clock: clock)
+        self.offers = OfferService(store: store, merchants: merchants, capacity: capacity, clock: clock)
         self.hub = OfferHub(log: log, logger: log.logger)
         self.idempotency = IdempotentRequests(store: IdempotencyStore(log: log))
         self.sessionCookie = SessionCookie(secret: configuration.sessionKey)

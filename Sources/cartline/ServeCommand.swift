@@ -71,12 +71,13 @@ struct ServeCommand: AsyncParsableCommand {
         quiet.logLevel = .error  // the pool logs every reconnect attempt at info
         let client = PostgresClient(configuration: url.configuration, backgroundLogger: quiet)
         let log = EventLog(client: client, logger: logger)
-        let services = WebServices(log: log, configuration: configuration, sealingKey: sealingKey, sealingKeyID: "s1", metrics: registry)
+        let services = WebServices(log: log, configuration: configuration, sealingKey: sealingKey, sealingKeyID: "s1", metrics: registry,
+                                   capacity: ConfiguredCapacity(channels: channels))
         let app: any Service
         do {
             let clock = SystemClock()
             let saga = EngagementSagaConsumer(store: services.store, merchants: services.merchants,
-                                              capacity: ConfiguredCapacity(channels: channels), clock: clock)
+                                              capacity: services.capacity, clock: clock)
             let consumers: [any LogConsumer] = ProjectionCatalog.live() + [saga]
             let projectors = ProjectorRunner(log: log, projections: consumers, logger: logger)
             let idle = IdleScheduler(store: services.store, merchants: services.merchants, clock: clock, logger: logger)

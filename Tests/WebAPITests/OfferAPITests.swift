@@ -68,3 +68,50 @@ struct OfferAPITests {
         }
     }
 }
+
+@Suite("The help action and the click-to-call link")
+struct HelpAPITests {
+    @Test func helpExplainsCallsAndKeepsOneCallPerCart() async throws {
+        try await WebHarness.run { harness in
+            try await harness.registerMerchant()
+            let shopper = harness.shopper()
+            #expect(try await shopper.send(.post, "/v1/help").json["action"] as? String == "explain")  // nothing in a cart
+            let cartId = try #require(try await shopper.send(.post, "/v1/carts", json: ["merchantId": "demo-shop"]).json["id"] as? String)
+            _ = try await shopper.send(.post, "/v1/carts/\(cartId)/items", json: ["sku": "grinder", "quantity": 1])
+            let noPrefs = try await shopper.send(.post, "/v1/help")
+            #expect(noPrefs.json["action"] as? String == "explain")
+            _ = try await shopper.send(.put, "/v1/preferences", json: ["mode": "voip", "sipUri": "sip:ann@example.net", "consent": false])
+            #expect((try await shopper.send(.post, "/v1/help").json["reason"] as? String)?.contains("agreed") == true)
+            _ = try await shopper.send(.put, "/v1/preferences", json: ["mode": "voip", "sipUri": "sip:ann@example.net", "consent": true])
+            let help = try await shopper.send(.post, "/v1/help")
+            #expect(help.json["action"] as? String == "call")
+            let call = try #require(help.json["call"] as? [String: Any])
+            #expect(call["destination"] as? String == "sip:ann@example.net")
+            // The click-to-call link on the same cart finds the same call: one call per cart.
+            let clicked = try await shopper.send(.get, "/v1/carts/\(cartId)/call")
+            #expect((clicked.json["call"] as? [String: Any])?["callId"] as? String == call["callId"] as? String)
+            #expect(clicked.headers[.location] == "/v1/calls/\(call["callId"] as? String ?? "")")
+            try await shopper.send(.post, "/v1/help", body: #"{"x":1}"#).expectProblem(422)
+            try await harness.shopper().send(.get, "/v1/carts/\(cartId)/call").expectProblem(404)
+        }
+    }
+
+    @Test func inQuietHoursHelpSchedulesACallbackAtTheirEnd() async throws {
+        try await WebHarness.run { harness in
+            try await harness.registerMerchant()
+            let shopper = harness.shopper()
+            let cartId = try #require(try await shopper.send(.post, "/v1/carts", json: ["merchantId": "demo-shop"]).json["id"] as? String)
+            _ = try await shopper.send(.post, "/v1/carts/\(cartId)/items", json: ["sku": "grinder", "quantity": 1])
+            // Quiet hours that contain now, whatever the time: from the last hour to two hours ahead (UTC).
+            let hour = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: Date()).hour!
+            let start = String(format: "%02d:00", hour), end = String(format: "%02d:00", (hour + 2) % 24)
+            _ = try await shopper.send(.put, "/v1/preferences", json: [
+                "mode": "pstn", "phone": "+4930123456", "consent": true, "quietHours": ["start": start, "end": end], "timeZone": "UTC",
+            ])
+            let help = try await shopper.send(.get, "/v1/carts/\(cartId)/call")
+            #expect(help.json["action"] as? String == "callback")
+            let at = try #require((help.json["callbackAt"] as? String).flatMap { ISO8601DateFormatter().date(from: $0) })
+            #expect(at > Date() && at <= Date().addingTimeInterval(2 * 3_600 + 60))
+        }
+    }
+}

@@ -8,6 +8,19 @@ public enum EngagementEvent: Equatable, Sendable {
     case declined(OfferDeclined)
     case accepted(OfferAccepted)
     case callRequested(CallRequested)
+    case helpRequested(HelpRequested)
+}
+
+/// The shopper pressed the generic help button (or followed the click-to-call link) and
+/// the server interpreted it: `call` (a CallRequested follows), `callback` at a later time,
+/// or `explain` why not.
+public struct HelpRequested: EventPayload {
+    public static let eventType = "HelpRequested"
+    public let action: String
+    public let reason: String?
+    public let callbackAt: Date?
+    public let via: String
+    public let at: Date
 }
 
 public struct EngagementEvaluated: EventPayload {

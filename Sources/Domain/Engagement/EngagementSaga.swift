@@ -46,6 +46,8 @@ public enum EngagementSaga {
             state.acceptedOffers.insert(accepted.offerId)
         case .callRequested(let call):
             state.call = call
+        case .helpRequested:
+            break
         }
         return state
     }
@@ -67,6 +69,56 @@ public enum EngagementSaga {
         let call = CallRequested(callId: callId, offerId: offerId, cartId: cart.id, shopperId: cart.shopperId, merchantId: cart.merchantId,
                                  mode: preferences.mode, destination: destination, agentName: agent.name, agentSipUri: agent.sipUri, at: now)
         return [.accepted(OfferAccepted(offerId: offerId, mode: preferences.mode, callId: callId, at: now)), .callRequested(call)]
+    }
+
+    /// What the shopper's help request (or click-to-call) leads to.
+    public enum HelpOutcome: Equatable, Sendable {
+        case call(CallRequested)
+        case callback(at: Date, reason: String)
+        case explain(String)
+    }
+
+    /// Interprets a help request from the cart and the preferences: call now; or, in quiet
+    /// hours or without a free channel, a callback and when; or why not (no consent, no
+    /// preferences, nothing in the cart). A cart that already has a call keeps that call.
+    public static func help(via: String, callId: UUID, cart: CartState, preferences: ContactPreferences?, agents: [SalesAgent],
+                            freeChannels: Int, state: EngagementState, now: Date) -> (HelpOutcome, [EngagementEvent]) {
+        if let call = state.call { return (.call(call), []) }
+        func record(_ outcome: HelpOutcome) -> (HelpOutcome, [EngagementEvent]) {
+            switch outcome {
+            case .call(let call):
+                return (outcome, [.helpRequested(HelpRequested(action: "call", reason: nil, callbackAt: nil, via: via, at: now)), .callRequested(call)])
+            case .callback(let at, let reason):
+                return (outcome, [.helpRequested(HelpRequested(action: "callback", reason: reason, callbackAt: at, via: via, at: now))])
+            case .explain(let reason):
+                return (outcome, [.helpRequested(HelpRequested(action: "explain", reason: reason, callbackAt: nil, via: via, at: now))])
+            }
+        }
+        guard cart.status != .completed, !cart.lines.isEmpty else { return record(.explain("your cart is empty or the purchase is concluded")) }
+        guard let preferences else { return record(.explain("tell us how to reach you first (preferences)")) }
+        guard preferences.consent else { return record(.explain("you have not agreed to be called (preferences)")) }
+        let destination = preferences.mode == .pstn ? preferences.phone : preferences.sipUri
+        guard let destination else { return record(.explain("your preferences name no \(preferences.mode == .pstn ? "phone number" : "SIP URI")")) }
+        guard let agent = agents.first else { return record(.explain("no sales agent is available at this shop")) }
+        if let quiet = preferences.quietHours, let end = quietHoursEnd(quiet, timeZone: preferences.timeZone, after: now) {
+            return record(.callback(at: end, reason: "it is within your quiet hours"))
+        }
+        guard freeChannels > 0 else { return record(.callback(at: now.addingTimeInterval(600), reason: "all advisors are busy")) }
+        return record(.call(CallRequested(callId: callId, offerId: nil, cartId: cart.id, shopperId: cart.shopperId, merchantId: cart.merchantId,
+                                          mode: preferences.mode, destination: destination, agentName: agent.name,
+                                          agentSipUri: agent.sipUri, at: now)))
+    }
+
+    /// When the quiet hours around `now` end, or nil when `now` is not within them.
+    static func quietHoursEnd(_ quiet: QuietHours, timeZone: String?, after now: Date) -> Date? {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone.flatMap(TimeZone.init(identifier:)) ?? TimeZone(secondsFromGMT: 0) ?? calendar.timeZone
+        let parts = calendar.dateComponents([.hour, .minute], from: now)
+        let minute = (parts.hour ?? 0) * 60 + (parts.minute ?? 0)
+        guard quiet.contains(minuteOfDay: minute), let end = QuietHours.minutes(quiet.end) else { return nil }
+        let wait = (end - minute + 24 * 60) % (24 * 60)
+        let minuteStart = Date(timeIntervalSince1970: (now.timeIntervalSince1970 / 60).rounded(.down) * 60)
+        return minuteStart.addingTimeInterval(Double(wait * 60))
     }
 
     public static func decline(offerId: UUID, state: EngagementState, now: Date) throws(DomainError) -> [EngagementEvent] {

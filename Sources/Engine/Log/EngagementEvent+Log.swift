@@ -9,6 +9,7 @@ extension EngagementEvent: LoggedEvent {
         case .declined(let event): try EncodedEvent(event)
         case .accepted(let event): try EncodedEvent(event)
         case .callRequested(let event): try EncodedEvent(event)
+        case .helpRequested(let event): try EncodedEvent(event)
         }
     }
 
@@ -19,6 +20,7 @@ extension EngagementEvent: LoggedEvent {
         case OfferDeclined.eventType: self = .declined(try recorded.payload(OfferDeclined.self))
         case OfferAccepted.eventType: self = .accepted(try recorded.payload(OfferAccepted.self))
         case CallRequested.eventType: self = .callRequested(try recorded.payload(CallRequested.self))
+        case HelpRequested.eventType: self = .helpRequested(try recorded.payload(HelpRequested.self))
         default: throw recorded.unknownType()
         }
     }

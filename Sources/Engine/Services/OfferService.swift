@@ -10,11 +10,13 @@ import PostgresNIO
 public struct OfferService: Sendable {
     let store: AggregateStore
     let merchants: MerchantDirectory
+    let capacity: any ChannelCapacity
     let clock: any WallClock
 
-    public init(store: AggregateStore, merchants: MerchantDirectory, clock: any WallClock) {
+    public init(store: AggregateStore, merchants: MerchantDirectory, capacity: any ChannelCapacity, clock: any WallClock) {
         self.store = store
         self.merchants = merchants
+        self.capacity = capacity
         self.clock = clock
     }
 
@@ -47,13 +49,47 @@ public struct OfferService: Sendable {
                                       agents: agents, state: state, now: now)
         }
         guard let call = engagement.state.call, call.callId == callId else { throw DomainError.rejected("the offer was not accepted") }
-        let event = try EngagementEvent.callRequested(call).encodedForLog().newEvent(id: EventIDs.uuid(hashing: "call-stream:\(callId.uuidString)"))
-        do {
-            _ = try await store.log.append(to: .call(callId), [event], expected: .noStream)
-        } catch EventLogError.wrongExpectedVersion {
-            // The call stream exists: an earlier accept got this far.
-        }
+        try await openCallStream(call)
         return call
+    }
+
+    /// The generic help action (`via` "help") or the click-to-call link ("click-to-call"):
+    /// for `cartId`, or the shopper's most recent cart with items.
+    public func help(shopperId: UUID, cartId: UUID?, via: String, preferences: ContactPreferences?,
+                     carts: CartService) async throws -> EngagementSaga.HelpOutcome {
+        let cart: CartState
+        if let cartId {
+            cart = try await carts.cart(cartId, shopperId: shopperId).state
+        } else {
+            let candidates = try await carts.carts(of: shopperId).map(\.state)
+            guard let found = candidates.first(where: { $0.status != .completed && !$0.lines.isEmpty }) else {
+                return .explain("your cart is empty: add something you would like to talk about")
+            }
+            cart = found
+        }
+        let agents = try await merchants.merchant(cart.merchantId)?.profile.agents ?? []
+        let free = await capacity.freeChannels()
+        let callId = EventIDs.uuid(hashing: "call:cart:\(cart.id.uuidString)")
+        let now = clock.now()
+        var outcome = EngagementSaga.HelpOutcome.explain("not decided")
+        let engagement = try await store.execute(EngagementAggregate.self, .engagement(cart.id)) { state in
+            let (decided, events) = EngagementSaga.help(via: via, callId: callId, cart: cart, preferences: preferences, agents: agents,
+                                                        freeChannels: free, state: state, now: now)
+            outcome = decided
+            return events
+        }
+        if case .call = outcome, let call = engagement.state.call { try await openCallStream(call); return .call(call) }
+        return outcome
+    }
+
+    /// `call-<id>` with its `CallRequested`, once: the event id derives from the call id.
+    private func openCallStream(_ call: CallRequested) async throws {
+        let event = try EngagementEvent.callRequested(call).encodedForLog().newEvent(id: EventIDs.uuid(hashing: "call-stream:\(call.callId.uuidString)"))
+        do {
+            _ = try await store.log.append(to: .call(call.callId), [event], expected: .noStream)
+        } catch EventLogError.wrongExpectedVersion {
+            // The call stream exists: an earlier request got this far.
+        }
     }
 
     public func decline(_ offerId: UUID, shopperId: UUID) async throws {

@@ -61,3 +61,22 @@ struct DeclinedView: Codable, Sendable {
     let offerId: String
     let status: String
 }
+
+/// The answer to the help action and the click-to-call link.
+struct HelpView: Codable, Sendable {
+    let action: String
+    let reason: String?
+    let callbackAt: Date?
+    let call: CallView?
+
+    init(_ outcome: EngagementSaga.HelpOutcome) {
+        switch outcome {
+        case .call(let call):
+            (action, reason, callbackAt, self.call) = ("call", nil, nil, CallView(call, status: "requested"))
+        case .callback(let at, let why):
+            (action, reason, callbackAt, self.call) = ("callback", why, at, nil)
+        case .explain(let why):
+            (action, reason, callbackAt, self.call) = ("explain", why, nil, nil)
+        }
+    }
+}

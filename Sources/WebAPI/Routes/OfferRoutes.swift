@@ -47,6 +47,24 @@ struct OfferRoutes {
             try await services.offers.decline(offerId, shopperId: shopperId)
             return try APIResponse.json(DeclinedView(offerId: offerId.uuidString.lowercased(), status: "declined")).response
         }
+        table.add(.post, "/v1/help") { request, context in
+            let shopperId = try context.requireShopper()
+            let body = try await JSONBody.bytes(of: request, limit: services.configuration.maxBodyBytes)
+            if !body.isEmpty { _ = try JSONBody.decode(EmptyBody.self, from: body, allowedFields: []) }
+            let preferences = try await services.currentPreferences(request, shopperId: shopperId)
+            let outcome = try await services.offers.help(shopperId: shopperId, cartId: nil, via: "help", preferences: preferences, carts: services.carts)
+            return try APIResponse.json(HelpView(outcome)).response
+        }
+        table.add(.get, "/v1/carts/{cartId}/call") { request, context in
+            let shopperId = try context.requireShopper()
+            let cartId = try context.uuidParameter("cartId", what: "cart")
+            let preferences = try await services.currentPreferences(request, shopperId: shopperId)
+            let outcome = try await services.offers.help(shopperId: shopperId, cartId: cartId, via: "click-to-call",
+                                                         preferences: preferences, carts: services.carts)
+            var response = try APIResponse.json(HelpView(outcome))
+            if case .call(let call) = outcome { response.headers["Location"] = "/v1/calls/\(call.callId.uuidString.lowercased())" }
+            return response.response
+        }
         table.add(.get, "/v1/calls/{callId}") { _, context in
             let call = try await services.offers.call(try context.uuidParameter("callId", what: "call"), shopperId: try context.requireShopper())
             return try APIResponse.json(CallView(call, status: "requested")).response
