@@ -165,7 +165,12 @@ function showCall(call) {
 function listenForOffers() {
   const events = new EventSource("/v1/offers/stream");
   events.addEventListener("offer", (message) => {
-    state.offer = JSON.parse(message.data);
+    const offer = JSON.parse(message.data);
+    if (offer.status === "expired") {
+      if (state.offer && state.offer.offerId === offer.offerId) { state.offer = null; $("offer-section").hidden = true; }
+      return;
+    }
+    state.offer = offer;
     $("offer-section").hidden = false;
     $("offer-text").textContent = `A sales advisor can call you now about your cart (offer open until ${new Date(state.offer.expiresAt).toLocaleTimeString()}).`;
   });

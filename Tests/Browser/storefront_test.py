@@ -35,7 +35,9 @@ def wait_ready(driver):
 
 
 def cart_skus(driver):
-    return [row.get_attribute("data-sku") for row in driver.find_elements(By.CSS_SELECTOR, "#cart-items tr.cart-line")]
+    # Read in one script: the page re-renders the rows, and element handles go stale.
+    return driver.execute_script(
+        "return Array.from(document.querySelectorAll('#cart-items tr.cart-line')).map(row => row.dataset.sku)")
 
 
 def main(base_url, screenshot_path):

@@ -122,11 +122,16 @@ struct EngagementFlowTests {
                 let offer = try #require(try await world.log.read(stream: .engagement(cartId)).last).data.decode(as: CallOffered.self)
                 #expect(offer.expiresAt == world.clock.now().addingTimeInterval(120))
                 #expect(try await world.scheduler.pass() == 0)  // marked once
+                #expect(try await world.scheduler.expireOffers() == 0)  // not yet
+                world.clock.advance(seconds: 121)
+                #expect(try await world.scheduler.expireOffers() == 1)
+                #expect(try await world.scheduler.expireOffers() == 0)
+                #expect(try await world.engagement(cartId) == ["EngagementEvaluated", "CallOffered", "OfferExpired"])
             }
             // The saga's checkpoint is lost (a crash before it committed): it runs again, offers nothing new.
             _ = try await world.log.client.query("DELETE FROM consumer_checkpoints WHERE consumer = 'saga:engagement_saga'", logger: TestDatabase.logger)
             try await Self.run(world) { try await Self.settle(world) }
-            #expect(try await world.engagement(cartId) == ["EngagementEvaluated", "CallOffered"])
+            #expect(try await world.engagement(cartId) == ["EngagementEvaluated", "CallOffered", "OfferExpired"])
         }
     }
 

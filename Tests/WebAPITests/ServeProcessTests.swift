@@ -56,7 +56,7 @@ struct ServeProcessTests {
         process.executableURL = try cartlineBinary()
         process.arguments = ["serve"]
         process.environment = serveEnvironment(databaseURL: databaseURL, port: port)
-        FileManager.default.createFile(atPath: output.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         let handle = try FileHandle(forWritingTo: output)
         process.standardOutput = handle
         process.standardError = handle

@@ -9,6 +9,14 @@ public enum EngagementEvent: Equatable, Sendable {
     case accepted(OfferAccepted)
     case callRequested(CallRequested)
     case helpRequested(HelpRequested)
+    case expired(OfferExpired)
+}
+
+public struct OfferExpired: EventPayload {
+    public static let eventType = "OfferExpired"
+    public let offerId: UUID
+    public let shopperId: UUID
+    public let at: Date
 }
 
 /// The shopper pressed the generic help button (or followed the click-to-call link) and

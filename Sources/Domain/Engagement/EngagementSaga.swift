@@ -48,6 +48,8 @@ public enum EngagementSaga {
             state.call = call
         case .helpRequested:
             break
+        case .expired(let expired):
+            if state.openOffer?.offerId == expired.offerId { state.openOffer = nil }
         }
         return state
     }
@@ -119,6 +121,12 @@ public enum EngagementSaga {
         let wait = (end - minute + 24 * 60) % (24 * 60)
         let minuteStart = Date(timeIntervalSince1970: (now.timeIntervalSince1970 / 60).rounded(.down) * 60)
         return minuteStart.addingTimeInterval(Double(wait * 60))
+    }
+
+    /// An offer still open after its expiry lapses.
+    public static func expire(offerId: UUID, state: EngagementState, now: Date) -> [EngagementEvent] {
+        guard let offer = state.openOffer, offer.offerId == offerId, now >= offer.expiresAt else { return [] }
+        return [.expired(OfferExpired(offerId: offerId, shopperId: offer.shopperId, at: now))]
     }
 
     public static func decline(offerId: UUID, state: EngagementState, now: Date) throws(DomainError) -> [EngagementEvent] {

@@ -5,11 +5,12 @@ import Logging
 import PostgresNIO
 import ServiceLifecycle
 
-/// Marks carts idle: every `intervalSeconds` it looks in `unconcluded_carts` for carts with
-/// no activity for their merchant's idle threshold and appends `CartIdled` to each — only
-/// if the cart is still at the version the projection saw, so a shopper's concurrent change
-/// wins and the cart is looked at again later. Safe in several processes at once: for each
-/// cart version only one `CartIdled` can be appended.
+/// The engine's clock-driven steps, every `intervalSeconds`:
+/// - marks carts idle: carts in `unconcluded_carts` with no activity for their merchant's
+///   idle threshold get `CartIdled` — only if the cart is still at the version the
+///   projection saw, so a shopper's concurrent change wins and the cart is looked at again;
+/// - expires offers: an offer still open past its expiry gets `OfferExpired`.
+/// Safe in several processes at once: each append is conditional on the stream's version.
 public final class IdleScheduler: Service, Sendable {
     /// Carts examined per pass; the rest wait for the next.
     public static let maxCartsPerPass = 500
@@ -30,7 +31,7 @@ public final class IdleScheduler: Service, Sendable {
 
     public func run() async throws {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            do { _ = try await pass() } catch {
+            do { _ = try await pass(); _ = try await expireOffers() } catch {
                 logger.warning("idle scheduler pass failed", metadata: ["error": "\(error)"])
             }
             let pause = intervalSeconds
@@ -73,5 +74,44 @@ public final class IdleScheduler: Service, Sendable {
             }
         }
         return marked
+    }
+
+    /// Appends `OfferExpired` to offers still open past their expiry; returns how many.
+    @discardableResult
+    public func expireOffers() async throws -> Int {
+        let now = clock.now()
+        let log = store.log
+        let client = log.client
+        let logger = self.logger
+        let cutoff = ISO8601DateFormatter().string(from: now)
+        // Offers are few and recent; the partial index on CallOffered keeps this cheap.
+        let due: [CallOffered] = try await log.run("find expired offers") {
+            let rows = try await client.query("""
+                SELECT data::text FROM events WHERE event_type = 'CallOffered' AND data->>'expiresAt' <= \(cutoff)
+                ORDER BY global_position DESC LIMIT \(Self.maxCartsPerPass)
+                """, logger: logger)
+            var offers: [CallOffered] = []
+            for try await text in rows.decode(String.self) {
+                if let offer = try? JSONPayload(validating: text).decode(as: CallOffered.self) { offers.append(offer) }
+            }
+            return offers
+        }
+        var expired = 0
+        for offer in due {
+            let engagement = try await store.load(EngagementAggregate.self, .engagement(offer.cartId))
+            guard engagement.state.openOffer?.offerId == offer.offerId else { continue }
+            do {
+                try await store.execute(EngagementAggregate.self, .engagement(offer.cartId), condition: .ifVersion(engagement.version),
+                                        eventIDs: .derived(from: "expire:\(offer.offerId.uuidString)")) { state in
+                    EngagementSaga.expire(offerId: offer.offerId, state: state, now: now)
+                }
+                expired += 1
+            } catch EngineError.preconditionFailed {
+                continue  // answered (or expired) elsewhere meanwhile
+            } catch EventLogError.eventIdConflict {
+                continue
+            }
+        }
+        return expired
     }
 }

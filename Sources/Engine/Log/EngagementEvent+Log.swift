@@ -10,6 +10,7 @@ extension EngagementEvent: LoggedEvent {
         case .accepted(let event): try EncodedEvent(event)
         case .callRequested(let event): try EncodedEvent(event)
         case .helpRequested(let event): try EncodedEvent(event)
+        case .expired(let event): try EncodedEvent(event)
         }
     }
 
@@ -21,6 +22,7 @@ extension EngagementEvent: LoggedEvent {
         case OfferAccepted.eventType: self = .accepted(try recorded.payload(OfferAccepted.self))
         case CallRequested.eventType: self = .callRequested(try recorded.payload(CallRequested.self))
         case HelpRequested.eventType: self = .helpRequested(try recorded.payload(HelpRequested.self))
+        case OfferExpired.eventType: self = .expired(try recorded.payload(OfferExpired.self))
         default: throw recorded.unknownType()
         }
     }

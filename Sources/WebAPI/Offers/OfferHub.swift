@@ -65,6 +65,8 @@ public final class OfferHub: Service, Sendable {
         switch recorded.type {
         case CallOffered.eventType:
             if let offer = try? recorded.data.decode(as: CallOffered.self) { send(.offer(offer), to: offer.shopperId) }
+        case OfferExpired.eventType:
+            if let expired = try? recorded.data.decode(as: OfferExpired.self) { send(.expired(expired), to: expired.shopperId) }
         case CallRequested.eventType where recorded.stream.hasPrefix("call-"):
             if let call = try? recorded.data.decode(as: CallRequested.self) { send(.call(call, status: "requested"), to: call.shopperId) }
         default:

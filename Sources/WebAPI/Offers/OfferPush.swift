@@ -4,6 +4,7 @@ import Foundation
 /// One Server-Sent Event for a shopper's browser.
 enum OfferPush: Sendable {
     case offer(CallOffered)
+    case expired(OfferExpired)
     case call(CallRequested, status: String)
     case heartbeat
 
@@ -13,6 +14,9 @@ enum OfferPush: Sendable {
         case .offer(let offer):
             let data = OfferView(offer)
             return "id: \(offer.offerId.uuidString.lowercased())\nevent: offer\ndata: \(Self.json(data))\n\n"
+        case .expired(let expired):
+            let data = ExpiredOfferView(offerId: expired.offerId.uuidString.lowercased(), status: "expired")
+            return "event: offer\ndata: \(Self.json(data))\n\n"
         case .call(let call, let status):
             return "event: call\ndata: \(Self.json(CallView(call, status: status)))\n\n"
         case .heartbeat:
@@ -25,7 +29,14 @@ enum OfferPush: Sendable {
     }
 }
 
-struct OfferView: Codable, Sendable {
+/// `event: offer` when an offer lapses: the page withdraws it.
+struct ExpiredOfferView: Codable, Sendable {
+    let offerId: String
+    let status: String
+}
+
+struct OfferView: Encodable, Sendable {
+    let status = "open"
     let offerId: String
     let cartId: String
     let merchantId: String
