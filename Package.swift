@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),  // tests read openapi.yaml
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),  // tests talk to real servers
     ],
     targets: [
         .target(
@@ -96,6 +97,7 @@ let package = Package(
                 "WebAPI", "Engine", "Domain", "EventLog", "CartlineTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 "cartline",  // built so the tests can run a real `cartline serve`
             ]
         ),
