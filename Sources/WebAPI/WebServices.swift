@@ -20,6 +20,7 @@ public struct WebServices: Sendable {
     public let hub: OfferHub
     let idempotency: IdempotentRequests
     let sessionCookie: SessionCookie
+    let agentToken: AgentToken
     let preferencesCookie: PreferencesCookie
 
     public init(log: EventLog, configuration: WebConfiguration, sealingKey: SecretKey, sealingKeyID: String,
@@ -40,6 +41,7 @@ public struct WebServices: Sendable {
         self.hub = OfferHub(log: log, logger: log.logger)
         self.idempotency = IdempotentRequests(store: IdempotencyStore(log: log))
         self.sessionCookie = SessionCookie(secret: configuration.sessionKey)
+        self.agentToken = AgentToken(secret: configuration.sessionKey)
         self.preferencesCookie = PreferencesCookie(keys: configuration.preferenceKeys)
     }
 }

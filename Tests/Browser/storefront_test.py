@@ -2,9 +2,10 @@
 """Real-browser test of the storefront: headless Chromium, driven by Selenium, against a
 real `cartline serve` (started by Tools/browser-test). Adds two items, sets preferences,
 reloads, and checks that the cart and the preferences are still there; then waits for the
-server to push a call offer, accepts it, and sees the call requested. Saves screenshots.
+server to push a call offer, accepts it, and sees the call requested; then opens the agent
+console and sees the call with the shopper's cart. Saves screenshots.
 
-Usage: storefront_test.py BASE_URL SCREENSHOT_PATH
+Usage: storefront_test.py BASE_URL SCREENSHOT_PATH AGENT_CONSOLE_URL
 """
 import sys
 from datetime import datetime, timezone
@@ -40,7 +41,7 @@ def cart_skus(driver):
         "return Array.from(document.querySelectorAll('#cart-items tr.cart-line')).map(row => row.dataset.sku)")
 
 
-def main(base_url, screenshot_path):
+def main(base_url, screenshot_path, agent_console_url):
     driver = browser()
     try:
         driver.get(base_url)
@@ -92,6 +93,13 @@ def main(base_url, screenshot_path):
         detail = driver.find_element(By.ID, "call-detail").text
         assert "+4930123456" in detail and "pstn" in detail, detail
         driver.save_screenshot(screenshot_path.replace(".png", "-call.png"))
+
+        # The agent's side: the console lists the call with the shopper's cart.
+        driver.get(agent_console_url)
+        wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#calls li.call")) == 1)
+        pop = driver.find_element(By.CSS_SELECTOR, "#calls li.call").text
+        assert "+4930123456" in pop and "Burr grinder" in pop, pop
+        driver.save_screenshot(screenshot_path.replace(".png", "-agent.png"))
         print(f"storefront browser test passed: cart {first}, {second}; total {total}; offer accepted: {detail}; screenshot {screenshot_path}")
     except Exception:
         driver.save_screenshot(screenshot_path)
@@ -102,6 +110,6 @@ def main(base_url, screenshot_path):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3:
-        sys.exit("usage: storefront_test.py BASE_URL SCREENSHOT_PATH")
-    main(sys.argv[1], sys.argv[2])
+    if len(sys.argv) != 4:
+        sys.exit("usage: storefront_test.py BASE_URL SCREENSHOT_PATH AGENT_CONSOLE_URL")
+    main(sys.argv[1], sys.argv[2], sys.argv[3])

@@ -115,3 +115,36 @@ struct HelpAPITests {
         }
     }
 }
+
+@Suite("The agent console's API")
+struct AgentAPITests {
+    @Test func anAgentSeesTheirMerchantsCallsWithTheShoppersCart() async throws {
+        try await WebHarness.run { harness in
+            try await harness.registerMerchant()
+            let admin = harness.shopper()
+            let issued = try await admin.send(.get, "/v1/admin/merchants/demo-shop/agent-token", headers: ["Authorization": "Bearer \(WebHarness.adminToken)"])
+            let token = try #require(issued.json["agentToken"] as? String)
+            try await admin.send(.get, "/v1/admin/merchants/demo-shop/agent-token").expectProblem(401)
+            try await admin.send(.get, "/v1/admin/merchants/nobody/agent-token", headers: ["Authorization": "Bearer \(WebHarness.adminToken)"]).expectProblem(404)
+
+            let agent = harness.shopper()
+            #expect((try await agent.send(.get, "/v1/agent/calls", headers: ["Authorization": "Bearer \(token)"]).json["calls"] as? [Any])?.isEmpty == true)
+            let shopper = harness.shopper()
+            _ = try await shopper.send(.put, "/v1/preferences", json: ["mode": "pstn", "phone": "+4930123456", "consent": true])
+            let (_, offerId) = try await OfferAPITests.offeredCart(harness, shopper)
+            _ = try await shopper.send(.post, "/v1/offers/\(offerId.uuidString.lowercased())/accept")
+
+            let listed = try await agent.send(.get, "/v1/agent/calls", headers: ["Authorization": "Bearer \(token)"])
+            let call = try #require((listed.json["calls"] as? [[String: Any]])?.first)
+            #expect(call["mode"] as? String == "pstn")
+            #expect(((call["cart"] as? [String: Any])?["items"] as? [[String: Any]])?.first?["sku"] as? String == "grinder")
+            #expect(listed.setCookies.isEmpty)  // agents get no shopper session
+
+            try await agent.send(.get, "/v1/agent/calls").expectProblem(401, type: "unauthorized")
+            try await agent.send(.get, "/v1/agent/calls", headers: ["Authorization": "Bearer demo-shop.AAAA"]).expectProblem(401)
+            let forged = "other-shop." + (token.split(separator: ".").last.map(String.init) ?? "")
+            try await agent.send(.get, "/v1/agent/calls", headers: ["Authorization": "Bearer \(forged)"]).expectProblem(401)
+            #expect(try await agent.send(.get, "/agent").status == 200)
+        }
+    }
+}

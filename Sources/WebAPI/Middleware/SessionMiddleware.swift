@@ -3,8 +3,8 @@ import HTTPTypes
 import Hummingbird
 
 /// Establishes the shopper: a valid `cartline_session` names them; anything else (none,
-/// tampered, foreign) starts a new shopper and sets a fresh cookie. Health and metrics
-/// routes get no session.
+/// tampered, foreign) starts a new shopper and sets a fresh cookie. Health, metrics and
+/// the agent's routes get no session.
 struct SessionMiddleware: RouterMiddleware {
     typealias Context = ShopperRequestContext
     let cookie: SessionCookie
@@ -12,7 +12,9 @@ struct SessionMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path
-        if path == "/health" || path == "/metrics" { return try await next(request, context) }
+        if path == "/health" || path == "/metrics" || path.hasPrefix("/v1/agent") || path.hasPrefix("/agent") {
+            return try await next(request, context)
+        }
         var context = context
         context.isSecureTransport = secureCookies || request.headers[.forwardedProto]?.lowercased() == "https"
         if let value = request.cookies[SessionCookie.name]?.value, let shopperId = cookie.shopperId(from: value) {

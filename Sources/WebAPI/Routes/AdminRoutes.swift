@@ -11,7 +11,7 @@ struct AdminRoutes {
 
     func add(to table: inout RouteTable) {
         table.add(.post, "/v1/admin/merchants") { request, _ in
-            try authorize(request)
+            try authorizeAdmin(request)
             let body = try await JSONBody.bytes(of: request, limit: services.configuration.maxBodyBytes)
             let input = try JSONBody.decode(MerchantBody.self, from: body, allowedFields: MerchantBody.fields)
             guard let merchantId = input.merchantId else { throw Problem.invalid("missing field 'merchantId'") }
@@ -24,14 +24,14 @@ struct AdminRoutes {
             }.response
         }
         table.add(.get, "/v1/admin/merchants/{merchantId}") { request, context in
-            try authorize(request)
+            try authorizeAdmin(request)
             let id = try context.stringParameter("merchantId")
             let loaded = try await services.merchants.versioned(id)
             guard let merchant = loaded.state else { throw Problem.notFound("no merchant \(id)") }
             return try APIResponse.json(view(Versioned(state: merchant, version: loaded.version)), etag: loaded.version).response
         }
         table.add(.put, "/v1/admin/merchants/{merchantId}") { request, context in
-            try authorize(request)
+            try authorizeAdmin(request)
             let id = try context.stringParameter("merchantId")
             if (try? Merchant.validateID(id)) == nil { throw Problem.notFound("no merchant \(id)") }
             let input = try await JSONBody.decode(MerchantBody.self, from: request, limit: services.configuration.maxBodyBytes,
@@ -48,7 +48,7 @@ struct AdminRoutes {
     }
 
     /// `Authorization: Bearer <CARTLINE_ADMIN_TOKEN>`, compared in constant time.
-    private func authorize(_ request: Request) throws {
+    func authorizeAdmin(_ request: Request) throws {
         let header = request.headers[.authorization] ?? ""
         let presented = header.hasPrefix("Bearer ") ? String(header.dropFirst(7)) : ""
         let expected = services.configuration.adminToken

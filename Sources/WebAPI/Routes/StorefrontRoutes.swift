@@ -9,6 +9,8 @@ struct StorefrontRoutes {
         ("/", "index.html", "text/html; charset=utf-8"),
         ("/storefront.js", "storefront.js", "text/javascript; charset=utf-8"),
         ("/storefront.css", "storefront.css", "text/css; charset=utf-8"),
+        ("/agent", "agent.html", "text/html; charset=utf-8"),
+        ("/agent.js", "agent.js", "text/javascript; charset=utf-8"),
     ]
 
     let directory: URL
