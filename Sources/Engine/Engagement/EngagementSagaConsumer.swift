@@ -26,10 +26,20 @@ public struct EngagementSagaConsumer: LogConsumer {
         self.clock = clock
     }
 
+    /// Carts answered at once within a batch: each cart's engagement is its own stream, so
+    /// their appends are independent and share group commits.
+    static let concurrentCarts = 32
+
     public func apply(_ events: [RecordedEvent], connection: PostgresConnection, logger: Logger) async throws {
+        var causes: [(cause: UUID, cartId: UUID)] = []
         for recorded in events where recorded.type == CartIdled.eventType && recorded.stream.hasPrefix("cart-") {
             guard let cartId = UUID(uuidString: String(recorded.stream.dropFirst(5))) else { continue }
-            try await answer(idled: recorded.id, cartId: cartId, logger: logger)
+            causes.append((recorded.id, cartId))
+        }
+        // One cart's causes in order; different carts side by side.
+        let byCart = Dictionary(grouping: causes, by: \.cartId).map { $0.value }
+        try await forEachConcurrently(byCart, limit: Self.concurrentCarts) { cartCauses in
+            for item in cartCauses { try await self.answer(idled: item.cause, cartId: item.cartId, logger: logger) }
         }
     }
 

@@ -13,7 +13,9 @@ import ServiceLifecycle
 /// Safe in several processes at once: each append is conditional on the stream's version.
 public final class IdleScheduler: Service, Sendable {
     /// Carts examined per pass; the rest wait for the next.
-    public static let maxCartsPerPass = 500
+    public static let maxCartsPerPass = 2_000
+    /// Appends in flight at once; they share group commits.
+    static let concurrentAppends = 32
 
     let store: AggregateStore
     let merchants: MerchantDirectory
@@ -21,7 +23,7 @@ public final class IdleScheduler: Service, Sendable {
     let intervalSeconds: Double
     let logger: Logger
 
-    public init(store: AggregateStore, merchants: MerchantDirectory, clock: any WallClock, intervalSeconds: Double = 1, logger: Logger) {
+    public init(store: AggregateStore, merchants: MerchantDirectory, clock: any WallClock, intervalSeconds: Double = 0.2, logger: Logger) {
         self.store = store
         self.merchants = merchants
         self.clock = clock
@@ -58,22 +60,25 @@ public final class IdleScheduler: Service, Sendable {
             for try await row in rows.decode((UUID, String, Int64, Date).self) { found.append(row) }
             return found
         }
-        var marked = 0
-        for (cartId, merchantId, version, lastActivity) in candidates {
+        let marked = SharedCount()
+        let store = self.store
+        let merchants = self.merchants
+        try await forEachConcurrently(candidates, limit: Self.concurrentAppends) { candidate in
+            let (cartId, merchantId, version, lastActivity) = candidate
             guard let merchant = try await merchants.merchant(merchantId),
-                  now.timeIntervalSince(lastActivity) >= Double(merchant.profile.engagement.idleThresholdSeconds) else { continue }
+                  now.timeIntervalSince(lastActivity) >= Double(merchant.profile.engagement.idleThresholdSeconds) else { return }
             do {
                 try await store.execute(CartAggregate.self, .cart(cartId), condition: .ifVersion(version)) { state in
                     try Cart.decide(.markIdle(sinceVersion: version), state: state, now: now)
                 }
-                marked += 1
+                marked.increment()
             } catch EngineError.preconditionFailed {
-                continue  // the shopper (or another scheduler) changed the cart first
+                return  // the shopper (or another scheduler) changed the cart first
             } catch let error as DomainError {
                 logger.debug("cart not marked idle", metadata: ["cart": "\(cartId)", "reason": "\(error)"])
             }
         }
-        return marked
+        return marked.value
     }
 
     /// Appends `OfferExpired` to offers still open past their expiry; returns how many.
