@@ -192,4 +192,33 @@ struct EngagementFlowTests {
             #expect(try await world.decision(cartId)?.reasons == [.holdout])
         }
     }
+
+    @Test func afterADeclineTheCartGetsNoNewOfferDuringTheCooldown() async throws {
+        try await Self.withWorld { world in
+            try await world.register()
+            let shopperId = try await world.shopper(consent: true)
+            let cartId = try await world.cart(for: shopperId)
+            let offers = OfferService(store: world.store, merchants: world.merchants, capacity: ConfiguredCapacity(channels: 2), clock: world.clock)
+            try await Self.run(world) {
+                try await Self.settle(world)
+                world.clock.advance(seconds: 21)
+                try await world.scheduler.pass()
+                try await Self.settle(world)
+                let offer = try #require(try await offers.openOffers(shopperId: shopperId).first)
+                try await offers.decline(offer.offerId, shopperId: shopperId)
+                // The shopper comes back, changes the cart, and leaves again.
+                try await world.store.execute(CartAggregate.self, .cart(cartId)) { state in
+                    try Cart.decide(.changeQuantity(sku: "grinder", quantity: 2), state: state, now: world.clock.now())
+                }
+                try await Self.settle(world)
+                world.clock.advance(seconds: 21)
+                #expect(try await world.scheduler.pass() == 1)
+                try await Self.settle(world)
+            }
+            #expect(try await world.engagement(cartId) == ["EngagementEvaluated", "CallOffered", "OfferDeclined", "EngagementEvaluated"])
+            let last = try #require(try await world.log.read(stream: .engagement(cartId)).last).data.decode(as: EngagementEvaluated.self)
+            #expect(last.decision.reasons.contains(.coolingDown))
+            #expect(!last.decision.offer)
+        }
+    }
 }
