@@ -13,9 +13,9 @@ public struct WebServices: Sendable {
     public let merchants: MerchantDirectory
     let carts: CartService
     public let capacity: any ChannelCapacity
-    let preferences: PreferencesService
+    public let preferences: PreferencesService
     let administration: MerchantAdministration
-    let offers: OfferService
+    public let offers: OfferService
     /// Pushes offers and call status to this process's open SSE streams.
     public let hub: OfferHub
     let idempotency: IdempotentRequests

@@ -80,7 +80,8 @@ struct ServeCommand: AsyncParsableCommand {
                                               capacity: services.capacity, clock: clock)
             let consumers: [any LogConsumer] = ProjectionCatalog.live() + [saga]
             let projectors = ProjectorRunner(log: log, projections: consumers, logger: logger)
-            let idle = IdleScheduler(store: services.store, merchants: services.merchants, clock: clock, logger: logger)
+            let idle = IdleScheduler(store: services.store, merchants: services.merchants, clock: clock,
+                                     callbacks: (services.offers, services.preferences), logger: logger)
             app = try WebApplication.application(services, host: host, port: port, background: [projectors, idle], logger: logger)
         } catch let error as ConfigurationError {
             throw ValidationError(error.description)

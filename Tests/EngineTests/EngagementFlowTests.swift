@@ -36,7 +36,7 @@ struct EngagementFlowTests {
         func register(holdoutBasisPoints: Int = 0) async throws {
             let rules = try EngagementRules(idleThresholdSeconds: 20, marginBasisPoints: 2_500, upliftBasisPoints: 2_000, expectedCallCostMicros: 0,
                                             minimumGainMicros: 0, cooldownSeconds: 600, holdoutBasisPoints: holdoutBasisPoints, offerTTLSeconds: 120)
-            let profile = try MerchantProfile(name: "Shop", currency: EngagementFlowTests.eur, catalog: [EngagementFlowTests.grinder], agents: [],
+            let profile = try MerchantProfile(name: "Shop", currency: EngagementFlowTests.eur, catalog: [EngagementFlowTests.grinder], agents: [try SalesAgent(name: "Dana", sipUri: "sip:dana@127.0.0.1:5070")],
                                               engagement: rules, pricing: try CallPricing(payer: .merchant, perMinuteMicros: 0, billingIncrementSeconds: 1, setupFeeMicros: 0))
             _ = try await MerchantAdministration(store: store, directory: merchants, clock: clock).register("shop", profile: profile, eventIDs: .random)
         }
@@ -219,6 +219,35 @@ struct EngagementFlowTests {
             let last = try #require(try await world.log.read(stream: .engagement(cartId)).last).data.decode(as: EngagementEvaluated.self)
             #expect(last.decision.reasons.contains(.coolingDown))
             #expect(!last.decision.offer)
+        }
+    }
+
+    @Test func aCallbackPromisedDuringQuietHoursIsPlacedWhenTheyEnd() async throws {
+        try await Self.withWorld { world in
+            try await world.register()
+            // Quiet from 11:00 to 13:00 UTC; the clock says 12:00.
+            let shopperId = UUID()
+            let contact = try ContactPreferences(mode: .voip, phone: nil, sipUri: "sip:ann@example.net", consent: true,
+                                                 quietHours: try QuietHours(start: "11:00", end: "13:00"), timeZone: "UTC")
+            try await world.store.execute(ShopperAggregate.self, .shopper(shopperId)) { state in
+                Shopper.decide(.setPreferences(contact, sealedPhone: nil), state: state, now: world.clock.now())
+            }
+            let cartId = try await world.cart(for: shopperId)
+            let offers = OfferService(store: world.store, merchants: world.merchants, capacity: ConfiguredCapacity(channels: 2), clock: world.clock)
+            let preferences = PreferencesService(store: world.store, vault: PersonalDataVault(log: world.log, sealingKey: SecretKey(), sealingKeyID: "s1"),
+                                                 clock: world.clock)
+            let cart = try #require(try await world.store.load(CartAggregate.self, .cart(cartId)).state)
+            let outcome = try await offers.help(shopperId: shopperId, cartId: cartId, via: "help", preferences: contact, carts: nil, cart: cart)
+            guard case .callback(let at, _) = outcome else { Issue.record("expected a callback, got \(outcome)"); return }
+            #expect(at == Self.noon.addingTimeInterval(3_600))
+            #expect(try await offers.placeDueCallbacks(preferences: preferences) == 0)  // not yet
+            world.clock.advance(seconds: 3_601)
+            #expect(try await offers.placeDueCallbacks(preferences: preferences) == 1)
+            #expect(try await offers.placeDueCallbacks(preferences: preferences) == 0)  // once
+            #expect(try await world.engagement(cartId) == ["HelpRequested", "HelpRequested", "CallRequested"])
+            let call = try await world.log.read(stream: .engagement(cartId)).last?.data.decode(as: CallRequested.self)
+            #expect(call?.destination == "sip:ann@example.net")
+            #expect(try await world.log.read(stream: .call(try #require(call?.callId))).count == 1)
         }
     }
 }

@@ -9,6 +9,8 @@ public struct EngagementState: Equatable, Sendable {
     public var lastDeclinedAt: Date?
     public var acceptedOffers: Set<UUID> = []
     public var call: CallRequested?
+    /// When the latest help request promised a callback (nil once a call is requested).
+    public var pendingCallbackAt: Date?
 
     public init() {}
 }
@@ -46,8 +48,9 @@ public enum EngagementSaga {
             state.acceptedOffers.insert(accepted.offerId)
         case .callRequested(let call):
             state.call = call
-        case .helpRequested:
-            break
+            state.pendingCallbackAt = nil
+        case .helpRequested(let help):
+            state.pendingCallbackAt = help.action == "callback" ? help.callbackAt : nil
         case .expired(let expired):
             if state.openOffer?.offerId == expired.offerId { state.openOffer = nil }
         }

@@ -9,7 +9,8 @@ import ServiceLifecycle
 /// - marks carts idle: carts in `unconcluded_carts` with no activity for their merchant's
 ///   idle threshold get `CartIdled` — only if the cart is still at the version the
 ///   projection saw, so a shopper's concurrent change wins and the cart is looked at again;
-/// - expires offers: an offer still open past its expiry gets `OfferExpired`.
+/// - expires offers: an offer still open past its expiry gets `OfferExpired`;
+/// - places callbacks: a help request answered "callback" gets its call when the time comes.
 /// Safe in several processes at once: each append is conditional on the stream's version.
 public final class IdleScheduler: Service, Sendable {
     /// Carts examined per pass; the rest wait for the next.
@@ -20,10 +21,14 @@ public final class IdleScheduler: Service, Sendable {
     let store: AggregateStore
     let merchants: MerchantDirectory
     let clock: any WallClock
+    /// With these, the scheduler also places the callbacks help requests promised.
+    let callbacks: (offers: OfferService, preferences: PreferencesService)?
     let intervalSeconds: Double
     let logger: Logger
 
-    public init(store: AggregateStore, merchants: MerchantDirectory, clock: any WallClock, intervalSeconds: Double = 0.2, logger: Logger) {
+    public init(store: AggregateStore, merchants: MerchantDirectory, clock: any WallClock, intervalSeconds: Double = 0.2,
+                callbacks: (offers: OfferService, preferences: PreferencesService)? = nil, logger: Logger) {
+        self.callbacks = callbacks
         self.store = store
         self.merchants = merchants
         self.clock = clock
@@ -33,7 +38,11 @@ public final class IdleScheduler: Service, Sendable {
 
     public func run() async throws {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            do { _ = try await pass(); _ = try await expireOffers() } catch {
+            do {
+                _ = try await pass()
+                _ = try await expireOffers()
+                if let callbacks { _ = try await callbacks.offers.placeDueCallbacks(preferences: callbacks.preferences) }
+            } catch {
                 logger.warning("idle scheduler pass failed", metadata: ["error": "\(error)"])
             }
             let pause = intervalSeconds
