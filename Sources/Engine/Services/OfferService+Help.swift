@@ -1,0 +1,87 @@
+import Domain
+import EventLog
+import Foundation
+import PostgresNIO
+
+/// The generic help action, the click-to-call link and the callbacks they promise.
+extension OfferService {
+    /// The generic help action (`via` "help") or the click-to-call link ("click-to-call"):
+    /// for `cartId`, or the shopper's most recent cart with items.
+    public func help(shopperId: UUID, cartId: UUID?, via: String, preferences: ContactPreferences?,
+                     carts: CartService?, cart known: CartState? = nil) async throws -> EngagementSaga.HelpOutcome {
+        let cart: CartState
+        if let known {
+            cart = known
+        } else if let cartId, let carts {
+            cart = try await carts.cart(cartId, shopperId: shopperId).state
+        } else if let carts {
+            let candidates = try await carts.carts(of: shopperId).map(\.state)
+            guard let found = candidates.first(where: { $0.status != .completed && !$0.lines.isEmpty }) else {
+                return .explain("your cart is empty: add something you would like to talk about")
+            }
+            cart = found
+        } else {
+            return .explain("no cart")
+        }
+        let agents = try await merchants.merchant(cart.merchantId)?.profile.agents ?? []
+        let free = await capacity.freeChannels()
+        let callId = EventIDs.uuid(hashing: "call:cart:\(cart.id.uuidString)")
+        let now = clock.now()
+        var outcome = EngagementSaga.HelpOutcome.explain("not decided")
+        let engagement = try await store.execute(EngagementAggregate.self, .engagement(cart.id)) { state in
+            let (decided, events) = EngagementSaga.help(via: via, callId: callId, cart: cart, preferences: preferences, agents: agents,
+                                                        freeChannels: free, state: state, now: now)
+            outcome = decided
+            return events
+        }
+        if case .call = outcome, let call = engagement.state.call { try await openCallStream(call); return .call(call) }
+        return outcome
+    }
+
+    /// `call-<id>` with its `CallRequested`, once: the event id derives from the call id.
+    func openCallStream(_ call: CallRequested) async throws {
+        let event = try EngagementEvent.callRequested(call).encodedForLog().newEvent(id: EventIDs.uuid(hashing: "call-stream:\(call.callId.uuidString)"))
+        do {
+            _ = try await store.log.append(to: .call(call.callId), [event], expected: .noStream)
+        } catch EventLogError.wrongExpectedVersion {
+            // The call stream exists: an earlier request got this far.
+        }
+    }
+}
+
+extension OfferService {
+    /// Places the calls promised by help requests answered "callback" whose time has come
+    /// (the cart still unconcluded, the shopper still consenting): the same interpretation
+    /// as the help action, now. Returns how many calls were requested.
+    @discardableResult
+    public func placeDueCallbacks(preferences: PreferencesService, limit: Int = 200) async throws -> Int {
+        let log = store.log
+        let client = log.client
+        let logger = log.logger
+        let now = clock.now()
+        let cutoff = now.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        let due: [UUID] = try await log.run("find due callbacks") {
+            let rows = try await client.query("""
+                SELECT DISTINCT stream_id FROM events
+                WHERE event_type = 'HelpRequested' AND data->>'action' = 'callback' AND data->>'callbackAt' <= \(cutoff)
+                LIMIT \(limit)
+                """, logger: logger)
+            var carts: [UUID] = []
+            for try await stream in rows.decode(String.self) {
+                if let id = UUID(uuidString: String(stream.dropFirst("engagement-".count))) { carts.append(id) }
+            }
+            return carts
+        }
+        var placed = 0
+        for cartId in due {
+            let engagement = try await store.load(EngagementAggregate.self, .engagement(cartId))
+            guard engagement.state.call == nil, let cart = try await store.load(CartAggregate.self, .cart(cartId)).state else { continue }
+            // Only callbacks whose time has come and that no later help request answered.
+            guard let callbackAt = engagement.state.pendingCallbackAt, callbackAt <= now else { continue }
+            let contact = try await preferences.current(shopperId: cart.shopperId)
+            let outcome = try await help(shopperId: cart.shopperId, cartId: cartId, via: "callback", preferences: contact, carts: nil, cart: cart)
+            if case .call = outcome { placed += 1 }
+        }
+        return placed
+    }
+}
