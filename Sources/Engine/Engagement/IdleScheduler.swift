@@ -38,15 +38,18 @@ public final class IdleScheduler: Service, Sendable {
 
     public func run() async throws {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            var pause = intervalSeconds
             do {
                 _ = try await pass()
                 _ = try await expireOffers()
                 if let callbacks { _ = try await callbacks.offers.placeDueCallbacks(preferences: callbacks.preferences) }
+                // Wake when the next cart is due, if that is sooner than the next look.
+                if let due = try await nextDue() { pause = min(pause, max(0.02, due.timeIntervalSince(clock.now()))) }
             } catch {
                 logger.warning("idle scheduler pass failed", metadata: ["error": "\(error)"])
             }
-            let pause = intervalSeconds
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(pause)) }
+            let sleep = pause
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(sleep)) }
         }
     }
 
@@ -127,5 +130,27 @@ public final class IdleScheduler: Service, Sendable {
             }
         }
         return expired
+    }
+
+    /// When the next cart not yet idle reaches its merchant's idle threshold.
+    func nextDue() async throws -> Date? {
+        let log = store.log
+        let client = log.client
+        let logger = self.logger
+        let oldest = try await log.run("next idle cart") {
+            let rows = try await client.query("""
+                SELECT merchant_id, min(last_activity_at) FROM unconcluded_carts WHERE idled_at IS NULL GROUP BY merchant_id LIMIT 1000
+                """, logger: logger)
+            var found: [(String, Date)] = []
+            for try await row in rows.decode((String, Date).self) { found.append(row) }
+            return found
+        }
+        var due: Date?
+        for (merchantId, activity) in oldest {
+            guard let merchant = try await merchants.merchant(merchantId) else { continue }
+            let at = activity.addingTimeInterval(Double(merchant.profile.engagement.idleThresholdSeconds))
+            due = min(due ?? at, at)
+        }
+        return due
     }
 }
