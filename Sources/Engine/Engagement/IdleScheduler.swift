@@ -15,6 +15,8 @@ import ServiceLifecycle
 public final class IdleScheduler: Service, Sendable {
     /// Carts examined per pass; the rest wait for the next.
     public static let maxCartsPerPass = 2_000
+    /// Seconds between looks for lapsed offers and due callbacks.
+    static let slowStepSeconds = 1.0
     /// Appends in flight at once; they share group commits.
     static let concurrentAppends = 32
 
@@ -37,12 +39,17 @@ public final class IdleScheduler: Service, Sendable {
     }
 
     public func run() async throws {
+        var lastSlowSteps = ContinuousClock.now - .seconds(Self.slowStepSeconds)
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             var pause = intervalSeconds
             do {
                 _ = try await pass()
-                _ = try await expireOffers()
-                if let callbacks { _ = try await callbacks.offers.placeDueCallbacks(preferences: callbacks.preferences) }
+                // Expiry and callbacks are not latency-critical: once a second, not every look.
+                if ContinuousClock.now - lastSlowSteps >= .seconds(Self.slowStepSeconds) {
+                    lastSlowSteps = ContinuousClock.now
+                    _ = try await expireOffers()
+                    if let callbacks { _ = try await callbacks.offers.placeDueCallbacks(preferences: callbacks.preferences) }
+                }
                 // Wake when the next cart is due, if that is sooner than the next look.
                 if let due = try await nextDue() { pause = min(pause, max(0.02, due.timeIntervalSince(clock.now()))) }
             } catch {
@@ -97,32 +104,17 @@ public final class IdleScheduler: Service, Sendable {
     @discardableResult
     public func expireOffers() async throws -> Int {
         let now = clock.now()
-        let log = store.log
-        let client = log.client
-        let logger = self.logger
-        let cutoff = ISO8601DateFormatter().string(from: now)
-        // Offers are few and recent; the partial index on CallOffered keeps this cheap.
-        let due: [CallOffered] = try await log.run("find expired offers") {
-            let rows = try await client.query("""
-                SELECT data::text FROM events WHERE event_type = 'CallOffered' AND data->>'expiresAt' <= \(cutoff)
-                ORDER BY global_position DESC LIMIT \(Self.maxCartsPerPass)
-                """, logger: logger)
-            var offers: [CallOffered] = []
-            for try await text in rows.decode(String.self) {
-                if let offer = try? JSONPayload(validating: text).decode(as: CallOffered.self) { offers.append(offer) }
-            }
-            return offers
-        }
+        let due = try await OfferQueries(log: store.log).offersLapsed(by: now, limit: Self.maxCartsPerPass)
         var expired = 0
         for offer in due {
             let engagement = try await store.load(EngagementAggregate.self, .engagement(offer.cartId))
             guard engagement.state.openOffer?.offerId == offer.offerId else { continue }
             do {
-                try await store.execute(EngagementAggregate.self, .engagement(offer.cartId), condition: .ifVersion(engagement.version),
-                                        eventIDs: .derived(from: "expire:\(offer.offerId.uuidString)")) { state in
+                let after = try await store.execute(EngagementAggregate.self, .engagement(offer.cartId), condition: .ifVersion(engagement.version),
+                                                    eventIDs: .derived(from: "expire:\(offer.offerId.uuidString)")) { state in
                     EngagementSaga.expire(offerId: offer.offerId, state: state, now: now)
                 }
-                expired += 1
+                if after.version > engagement.version { expired += 1 }
             } catch EngineError.preconditionFailed {
                 continue  // answered (or expired) elsewhere meanwhile
             } catch EventLogError.eventIdConflict {

@@ -55,23 +55,8 @@ extension OfferService {
     /// as the help action, now. Returns how many calls were requested.
     @discardableResult
     public func placeDueCallbacks(preferences: PreferencesService, limit: Int = 200) async throws -> Int {
-        let log = store.log
-        let client = log.client
-        let logger = log.logger
         let now = clock.now()
-        let cutoff = now.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
-        let due: [UUID] = try await log.run("find due callbacks") {
-            let rows = try await client.query("""
-                SELECT DISTINCT stream_id FROM events
-                WHERE event_type = 'HelpRequested' AND data->>'action' = 'callback' AND data->>'callbackAt' <= \(cutoff)
-                LIMIT \(limit)
-                """, logger: logger)
-            var carts: [UUID] = []
-            for try await stream in rows.decode(String.self) {
-                if let id = UUID(uuidString: String(stream.dropFirst("engagement-".count))) { carts.append(id) }
-            }
-            return carts
-        }
+        let due = try await OfferQueries(log: store.log).cartsWithCallbacksDue(by: now, limit: limit)
         var placed = 0
         for cartId in due {
             let engagement = try await store.load(EngagementAggregate.self, .engagement(cartId))

@@ -22,16 +22,7 @@ public struct OfferService: Sendable {
 
     /// The offer, if it exists and belongs to the shopper (another shopper's is "no such offer").
     public func offer(_ offerId: UUID, shopperId: UUID) async throws -> CallOffered {
-        let log = store.log
-        let client = log.client
-        let logger = log.logger
-        let found: CallOffered? = try await log.run("find offer") {
-            let rows = try await client.query("""
-                SELECT data::text FROM events WHERE event_type = 'CallOffered' AND data->>'offerId' = \(offerId.uuidString) LIMIT 1
-                """, logger: logger)
-            for try await text in rows.decode(String.self) { return try? JSONPayload(validating: text).decode(as: CallOffered.self) }
-            return nil
-        }
+        let found = try await OfferQueries(log: store.log).offer(id: offerId)
         guard let found, found.shopperId == shopperId else { throw DomainError.notFound("no such offer") }
         return found
     }
@@ -63,20 +54,7 @@ public struct OfferService: Sendable {
 
     /// The shopper's offers still open (not answered, not expired), newest first.
     public func openOffers(shopperId: UUID) async throws -> [CallOffered] {
-        let log = store.log
-        let client = log.client
-        let logger = log.logger
-        let offers: [CallOffered] = try await log.run("list offers") {
-            let rows = try await client.query("""
-                SELECT data::text FROM events WHERE event_type = 'CallOffered' AND data->>'shopperId' = \(shopperId.uuidString)
-                ORDER BY global_position DESC LIMIT 20
-                """, logger: logger)
-            var offers: [CallOffered] = []
-            for try await text in rows.decode(String.self) {
-                if let offer = try? JSONPayload(validating: text).decode(as: CallOffered.self) { offers.append(offer) }
-            }
-            return offers
-        }
+        let offers = try await OfferQueries(log: store.log).offers(ofShopper: shopperId, limit: 20)
         let now = clock.now()
         var open: [CallOffered] = []
         for offer in offers where offer.expiresAt > now {
