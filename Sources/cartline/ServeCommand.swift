@@ -47,17 +47,7 @@ struct ServeCommand: AsyncParsableCommand {
         let host = self.host ?? environment["CARTLINE_HOST"] ?? "127.0.0.1"
         let port = try self.port ?? Self.port(from: environment["CARTLINE_PORT"])
         let channels = try Self.channels(from: environment["CARTLINE_CHANNELS"])
-        let configuration: WebConfiguration
-        let sealingKey: SecretKey
-        do {
-            configuration = try WebConfiguration.fromEnvironment(
-                environment, defaultPublicDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("Public"))
-            guard let text = environment["CARTLINE_SEALING_KEY"], !text.isEmpty else { throw ConfigurationError.missing("CARTLINE_SEALING_KEY") }
-            guard let key = SecretKey(base64: text) else { throw ConfigurationError.invalid("CARTLINE_SEALING_KEY must be 32 bytes in base64") }
-            sealingKey = key
-        } catch let error as ConfigurationError {
-            throw ValidationError(error.description)
-        }
+        let (configuration, sealingKey) = try Self.settings(from: environment)
 
         let url = try database.resolvedURL()
         do { try await url.probe(logger: logger) } catch {
@@ -91,6 +81,17 @@ struct ServeCommand: AsyncParsableCommand {
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         try await group.run()
+    }
+
+    /// The web settings and the sealing key, or a usage error naming what is wrong.
+    static func settings(from environment: [String: String]) throws -> (WebConfiguration, SecretKey) {
+        do {
+            let configuration = try WebConfiguration.fromEnvironment(
+                environment, defaultPublicDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("Public"))
+            return (configuration, try WebConfiguration.secretKey("CARTLINE_SEALING_KEY", in: environment))
+        } catch {
+            throw ValidationError(error.description)
+        }
     }
 
     static func channels(from text: String?) throws -> Int {

@@ -24,6 +24,12 @@ public struct WebConfiguration: Sendable {
         self.publicDirectory = publicDirectory
     }
 
+    /// A required 32-byte base64 key from the environment, or the error naming it.
+    public static func secretKey(_ name: String, in environment: [String: String]) throws(ConfigurationError) -> SecretKey {
+        guard let value = environment[name], !value.isEmpty else { throw .missing(name) }
+        return try SecretKey(base64: value, name: name)
+    }
+
     /// Reads `CARTLINE_SESSION_KEY`, `CARTLINE_PREFS_KEYS`, `CARTLINE_ADMIN_TOKEN`,
     /// `CARTLINE_SECURE_COOKIES` and `CARTLINE_PUBLIC_DIR`.
     public static func fromEnvironment(_ environment: [String: String], defaultPublicDirectory: URL) throws(ConfigurationError) -> WebConfiguration {
@@ -31,7 +37,7 @@ public struct WebConfiguration: Sendable {
             guard let value = environment[name], !value.isEmpty else { throw .missing(name) }
             return value
         }
-        let sessionKey = try SecretKey(base64: try required("CARTLINE_SESSION_KEY"), name: "CARTLINE_SESSION_KEY")
+        let sessionKey = try secretKey("CARTLINE_SESSION_KEY", in: environment)
         let preferenceKeys = try KeyRing(parsing: try required("CARTLINE_PREFS_KEYS"))
         let adminToken = try required("CARTLINE_ADMIN_TOKEN")
         guard adminToken.count >= 16 else { throw .invalid("CARTLINE_ADMIN_TOKEN must be at least 16 characters") }

@@ -49,15 +49,10 @@ struct AdminRoutes {
 
     /// `Authorization: Bearer <CARTLINE_ADMIN_TOKEN>`, compared in constant time.
     func authorizeAdmin(_ request: Request) throws {
-        let header = request.headers[.authorization] ?? ""
-        let presented = header.hasPrefix("Bearer ") ? String(header.dropFirst(7)) : ""
+        let presented = request.bearerToken ?? ""
         let expected = services.configuration.adminToken
         // Compare digests so neither the length nor a prefix of the token leaks through timing.
         let same = SHA256.hash(data: Data(presented.utf8)) == SHA256.hash(data: Data(expected.utf8))
-        guard !presented.isEmpty, same else {
-            var problem = Problem(.unauthorized, "unauthorized", title: "Unauthorized", detail: "this route needs the admin bearer token")
-            problem.headers[.wwwAuthenticate] = "Bearer realm=\"cartline-admin\""
-            throw problem
-        }
+        guard !presented.isEmpty, same else { throw Problem.unauthorized(realm: "cartline-admin", needs: "the admin bearer token") }
     }
 }

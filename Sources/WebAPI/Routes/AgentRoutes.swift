@@ -21,17 +21,14 @@ struct AgentRoutes {
             try AdminRoutes(services: services).authorizeAdmin(request)
             let id = try context.stringParameter("merchantId")
             guard try await services.merchants.merchant(id) != nil else { throw Problem.notFound("no merchant \(id)") }
-            return try APIResponse.json(["merchantId": id, "agentToken": services.agentToken.token(for: id), "console": "/agent#token=\(services.agentToken.token(for: id))"]).response
+            let token = services.agentToken.token(for: id)
+            return try APIResponse.json(["merchantId": id, "agentToken": token, "console": "/agent#token=\(token)"]).response
         }
     }
 
     private func authorize(_ request: Request) throws -> String {
-        let header = request.headers[.authorization] ?? ""
-        let presented = header.hasPrefix("Bearer ") ? String(header.dropFirst(7)) : ""
-        guard let merchantId = services.agentToken.merchantId(from: presented) else {
-            var problem = Problem(.unauthorized, "unauthorized", title: "Unauthorized", detail: "this route needs the merchant's agent token")
-            problem.headers[.wwwAuthenticate] = "Bearer realm=\"cartline-agent\""
-            throw problem
+        guard let merchantId = request.bearerToken.flatMap(services.agentToken.merchantId(from:)) else {
+            throw Problem.unauthorized(realm: "cartline-agent", needs: "the merchant's agent token")
         }
         return merchantId
     }

@@ -1,3 +1,4 @@
+import EventLog
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -14,7 +15,7 @@ struct OperationsRoutes {
             let client = log.client
             let logger = log.logger
             do {
-                try await withDeadline(seconds: 1) {
+                try await withDeadline(seconds: 1, operation: "health check") {
                     _ = try await client.query("SELECT 1", logger: logger)
                 }
             } catch {
@@ -26,16 +27,6 @@ struct OperationsRoutes {
             var headers = HTTPFields()
             headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: services.metrics.emitToBuffer())))
-        }
-    }
-
-    /// Bounds a check so a hung database makes health fail instead of hang.
-    private func withDeadline(seconds: Double, _ body: @escaping @Sendable () async throws -> Void) async throws {
-        try await withThrowingTaskGroup(of: Bool.self) { group in
-            group.addTask { try await body(); return true }
-            group.addTask { try await Task.sleep(for: .seconds(seconds)); return false }
-            defer { group.cancelAll() }
-            guard try await group.next() == true else { throw CancellationError() }
         }
     }
 }

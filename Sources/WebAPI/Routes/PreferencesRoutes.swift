@@ -13,15 +13,12 @@ struct PreferencesRoutes {
     func add(to table: inout RouteTable) {
         table.add(.get, "/v1/preferences") { request, context in
             let shopperId = try context.requireShopper()
-            if let value = request.cookies[PreferencesCookie.name]?.value,
-               let preferences = services.preferencesCookie.preferences(from: value, shopperId: shopperId) {
-                return try APIResponse.json(PreferencesView(preferences, source: "cookie")).response
-            }
-            guard let preferences = try await services.preferences.current(shopperId: shopperId) else {
+            guard let (preferences, source) = try await services.lookUpPreferences(request, shopperId: shopperId) else {
                 throw Problem(.notFound, "no-preferences", title: "No preferences yet", detail: "this shopper has not set communication preferences")
             }
-            var response = try APIResponse.json(PreferencesView(preferences, source: "log"))
-            response.cookies.append(try cookie(preferences, shopperId: shopperId, context: context))
+            var response = try APIResponse.json(PreferencesView(preferences, source: source.rawValue))
+            // Read from the log: give the browser its cookie back.
+            if source == .log { response.cookies.append(try cookie(preferences, shopperId: shopperId, context: context)) }
             return response.response
         }
         table.add(.put, "/v1/preferences") { request, context in
@@ -42,14 +39,21 @@ struct PreferencesRoutes {
     }
 }
 
+/// Where the server found a shopper's preferences.
+enum PreferencesSource: String { case cookie, log }
+
 extension WebServices {
     /// The shopper's preferences as the server acts on them: the cookie when it opens,
     /// else the log.
-    func currentPreferences(_ request: Request, shopperId: UUID) async throws -> ContactPreferences? {
+    func lookUpPreferences(_ request: Request, shopperId: UUID) async throws -> (ContactPreferences, PreferencesSource)? {
         if let value = request.cookies[PreferencesCookie.name]?.value,
            let preferences = preferencesCookie.preferences(from: value, shopperId: shopperId) {
-            return preferences
+            return (preferences, .cookie)
         }
-        return try await preferences.current(shopperId: shopperId)
+        return try await preferences.current(shopperId: shopperId).map { ($0, .log) }
+    }
+
+    func currentPreferences(_ request: Request, shopperId: UUID) async throws -> ContactPreferences? {
+        try await lookUpPreferences(request, shopperId: shopperId)?.0
     }
 }
