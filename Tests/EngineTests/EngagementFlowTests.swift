@@ -85,27 +85,12 @@ struct EngagementFlowTests {
     }
 
     static func run<T: Sendable>(_ world: World, capacity: Int = 2, _ body: @Sendable () async throws -> T) async throws -> T {
-        let runner = ProjectorRunner(log: world.log, projections: world.consumers(capacity: capacity), logger: TestDatabase.logger)
-        return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { try await runner.run(); return nil }
-            defer { group.cancelAll() }
-            return try await body()
-        }
+        try await withConsumers(world.log, world.consumers(capacity: capacity), body)
     }
 
-    /// Waits until every consumer has caught up with the log (bounded).
+    /// Waits until the projection and the saga have caught up with the log (bounded).
     static func settle(_ world: World) async throws {
-        let deadline = ContinuousClock.now + .seconds(20)
-        while ContinuousClock.now < deadline {
-            let head = try await world.log.headPosition()
-            var done = true
-            for consumer in ["projection:unconcluded_carts", "saga:engagement_saga"] {
-                if (try await world.log.checkpoint(of: consumer)?.globalPosition ?? 0) < head { done = false }
-            }
-            if done { return }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        Issue.record("consumers did not catch up within 20 s")
+        try await waitUntilCaughtUp(world.log, consumers: ["projection:unconcluded_carts", "saga:engagement_saga"])
     }
 
     @Test func anIdleCartOfAConsentingShopperGetsExactlyOneOffer() async throws {

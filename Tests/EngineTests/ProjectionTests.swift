@@ -51,24 +51,12 @@ struct ProjectionTests {
         a.count == b.count && a.allSatisfy { key, row in b[key].map { $0 == row } ?? false }
     }
 
-    /// Waits until the projection's checkpoint reaches the log's head (bounded).
-    static func waitCaughtUp(_ log: EventLog, consumer: String = "projection:unconcluded_carts") async throws {
-        let deadline = ContinuousClock.now + .seconds(20)
-        while ContinuousClock.now < deadline {
-            let head = try await log.headPosition()
-            if let checkpoint = try await log.checkpoint(of: consumer), checkpoint.globalPosition >= head { return }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        Issue.record("the projection did not catch up within 20 s")
+    static func waitCaughtUp(_ log: EventLog) async throws {
+        try await waitUntilCaughtUp(log, consumers: ["projection:unconcluded_carts"])
     }
 
     static func withRunner<T: Sendable>(_ log: EventLog, _ body: @Sendable () async throws -> T) async throws -> T {
-        let runner = ProjectorRunner(log: log, projections: ProjectionCatalog.live(), logger: TestDatabase.logger)
-        return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { try await runner.run(); return nil }
-            defer { group.cancelAll() }
-            return try await body()
-        }
+        try await withConsumers(log, ProjectionCatalog.live(), body)
     }
 
     @Test func openCartsWithItemsAreListedWithTheirValueAndConcludedOrEmptiedOnesLeave() async throws {
