@@ -12,6 +12,10 @@ let package = Package(
         .library(name: "Domain", targets: ["Domain"]),
         .library(name: "Engine", targets: ["Engine"]),
         .library(name: "WebAPI", targets: ["WebAPI"]),
+        .library(name: "Telephony", targets: ["Telephony"]),
+        .executable(name: "cartline-call-handler", targets: ["cartline-call-handler"]),
+        .executable(name: "cartline-plugin-host", targets: ["cartline-plugin-host"]),
+        .executable(name: "cartline-ops", targets: ["cartline-ops"]),
     ],
     dependencies: [
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
@@ -25,7 +29,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),  // tests read openapi.yaml
-        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),  // tests talk to real servers
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),  // tests and cartline-ops talk to real servers
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         .target(
@@ -61,10 +66,76 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
+        // Telephony, in layers that only look down (as SwiftNIO's): SIP signalling, RTP media
+        // and the external call-handler processes know nothing of each other; Telephony
+        // composes them into channels and calls; none of them knows what a cart is.
+        .target(
+            name: "SIP",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "Media",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "CallHandlers",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "Telephony",
+            dependencies: [
+                "SIP", "Media", "CallHandlers",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
+        ),
+        // The telephony role: claims calls from the log, runs them on the channel pool,
+        // appends what happened, and serves the ops API.
+        .target(
+            name: "TelephonyNode",
+            dependencies: [
+                "Telephony", "Engine", "Domain", "EventLog",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // The default external call handler: speaks docs/call-handler-protocol.md on stdin/stdout.
+        .executableTarget(name: "cartline-call-handler"),
+        // Runs a call-handler shared library (.so) in a child process of its own.
+        .executableTarget(name: "cartline-plugin-host"),
+        // The ops CLI: a client of the telephony node's ops API.
+        .executableTarget(
+            name: "cartline-ops",
+            dependencies: [
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "cartline",
             dependencies: [
-                "EventLog", "Engine", "WebAPI",
+                "EventLog", "Engine", "WebAPI", "TelephonyNode", "Telephony",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -78,6 +149,22 @@ let package = Package(
             path: "Tools/bench/Sources/cartline-bench-append"
         ),
         .testTarget(name: "DomainTests", dependencies: ["Domain"]),
+        // Telephony tests run real SIPp peers (fixtures in Tests/Fixtures/sipp) and real child processes.
+        .target(name: "TelephonyTestSupport", path: "Tests/TelephonySupport"),
+        .testTarget(name: "SIPTests", dependencies: ["SIP", "TelephonyTestSupport",
+                                                     .product(name: "NIOCore", package: "swift-nio"),
+                                                     .product(name: "NIOPosix", package: "swift-nio")]),
+        .testTarget(name: "MediaTests", dependencies: ["Media", "TelephonyTestSupport",
+                                                       .product(name: "NIOCore", package: "swift-nio"),
+                                                       .product(name: "NIOPosix", package: "swift-nio")]),
+        .testTarget(name: "CallHandlersTests", dependencies: ["CallHandlers", "TelephonyTestSupport",
+                                                              "cartline-call-handler", "cartline-plugin-host",
+                                                              .product(name: "NIOCore", package: "swift-nio"),
+                                                              .product(name: "NIOPosix", package: "swift-nio")]),
+        .testTarget(name: "TelephonyTests", dependencies: ["Telephony", "SIP", "Media", "CallHandlers", "TelephonyTestSupport",
+                                                           "cartline-call-handler", "cartline-plugin-host",
+                                                           .product(name: "NIOCore", package: "swift-nio"),
+                                                           .product(name: "NIOPosix", package: "swift-nio")]),
         // A fresh migrated database per test, shared by the database-backed test targets.
         .target(
             name: "CartlineTestSupport",
@@ -99,6 +186,16 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 "cartline",  // built so the tests can run a real `cartline serve`
+            ]
+        ),
+        .testTarget(
+            name: "TelephonyNodeTests",
+            dependencies: [
+                "TelephonyNode", "Telephony", "Engine", "Domain", "EventLog", "CartlineTestSupport", "TelephonyTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                "cartline", "cartline-ops", "cartline-call-handler",
             ]
         ),
         .testTarget(

@@ -1,11 +1,29 @@
-// Cartline agent console: the merchant's requested calls with the shopper's cart (the screen
-// pop), refreshed from the log every two seconds. The token stays in the URL fragment, which
+// Cartline agent console: the merchant's requested calls with where each stands and the
+// shopper's cart (the screen pop), refreshed from the log every two seconds; a call being
+// talked ticks its length every second between refreshes. The token stays in the URL fragment, which
 // browsers never send to the server; the script sends it as a bearer token.
 "use strict";
 
 const token = new URLSearchParams(location.hash.slice(1)).get("token") || "";
 const $ = (id) => document.getElementById(id);
 let known = new Set();
+
+function formatDuration(totalSeconds) {
+  const s = Math.max(0, Math.floor(totalSeconds));
+  const hours = Math.floor(s / 3600), minutes = Math.floor((s % 3600) / 60), seconds = s % 60;
+  const parts = [];
+  if (hours) parts.push(`${hours} h`);
+  if (minutes) parts.push(`${minutes} min`);
+  if (seconds || parts.length === 0) parts.push(`${seconds} s`);
+  return parts.join(" ");
+}
+
+// The length of each call being talked, from when the agent joined.
+function tickDurations() {
+  for (const element of document.querySelectorAll("#calls .duration[data-since]")) {
+    element.textContent = ` (${formatDuration((Date.now() - Date.parse(element.dataset.since)) / 1000)})`;
+  }
+}
 
 function render(list) {
   $("merchant").textContent = `— ${list.merchantId}`;
@@ -16,8 +34,17 @@ function render(list) {
     const item = document.createElement("li");
     item.className = "call" + (known.has(call.callId) ? "" : " new");
     item.dataset.callId = call.callId;
+    item.dataset.status = call.status;
     const head = document.createElement("p");
-    head.textContent = `${call.status}: call ${call.mode === "pstn" ? "phone" : "VoIP"} ${call.destination} for ${call.agentName}, requested ${new Date(call.requestedAt).toLocaleTimeString()}`;
+    const status = document.createElement("span");
+    status.className = "status";
+    status.textContent = call.statusText;
+    const duration = document.createElement("span");
+    duration.className = "duration";
+    if (call.status === "talking" && call.talkingSince) duration.dataset.since = call.talkingSince;
+    const about = document.createElement("span");
+    about.textContent = ` — ${call.mode === "pstn" ? "phone" : "VoIP"} call for ${call.agentName}, requested ${new Date(call.requestedAt).toLocaleTimeString()}`;
+    head.append(status, duration, about);
     const cart = document.createElement("p");
     cart.className = "cart";
     cart.textContent = call.cart
@@ -27,6 +54,7 @@ function render(list) {
     calls.append(item);
   }
   known = new Set(list.calls.map((call) => call.callId));
+  tickDurations();
 }
 
 async function refresh() {
@@ -44,3 +72,4 @@ async function refresh() {
 
 refresh();
 setInterval(refresh, 2000);
+setInterval(tickDurations, 1000);

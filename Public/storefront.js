@@ -154,12 +154,64 @@ async function run(action) {
   try { await action(); } catch (error) { showMessage(error.message); }
 }
 
-// Offers of a call arrive over Server-Sent Events, pushed by the server when it decides the
-// conversation is worth it; the browser reconnects on its own (and sees open offers again).
-function showCall(call) {
-  $("call-section").hidden = false;
-  $("call-status").textContent = call.status;
-  $("call-detail").textContent = `${call.agentName} will call ${call.destination} (${call.mode})`;
+// The "Your call" box follows the call: the server pushes its state over Server-Sent
+// Events on every change (and the call under way on each (re)connection); the page keeps
+// the call's id for the tab's session, so a reload asks for it again even once it is over.
+const CALL_KEY = "cartline.callId";
+const PHASES = ["requested", "connecting", "ringing", "answered", "talking", "ended", "failed"];
+const call = { shown: null, ticker: null };
+
+function formatDuration(totalSeconds) {
+  const s = Math.max(0, Math.floor(totalSeconds));
+  const hours = Math.floor(s / 3600), minutes = Math.floor((s % 3600) / 60), seconds = s % 60;
+  const parts = [];
+  if (hours) parts.push(`${hours} h`);
+  if (minutes) parts.push(`${minutes} min`);
+  if (seconds || parts.length === 0) parts.push(`${seconds} s`);
+  return parts.join(" ");
+}
+
+function isFinal(status) { return status === "ended" || status === "failed"; }
+
+function showCall(view) {
+  if (!view || !view.callId) return;
+  const shown = call.shown;
+  // Pushes and answers may cross: never step a call back to an earlier phase.
+  if (shown && shown.callId === view.callId && PHASES.indexOf(view.status) < PHASES.indexOf(shown.status)) return;
+  call.shown = view;
+  try { sessionStorage.setItem(CALL_KEY, view.callId); } catch (_) { /* storage off: the stream's catch-up still works */ }
+  const section = $("call-section");
+  section.hidden = false;
+  section.dataset.status = view.status;
+  section.dataset.callId = view.callId;
+  $("call-status").textContent = view.statusText;
+  $("call-detail").textContent = isFinal(view.status) ? `with ${view.agentName}` : `${view.agentName}, ${view.modeText}`;
+  clearInterval(call.ticker);
+  call.ticker = null;
+  const duration = $("call-duration");
+  if (view.status === "talking" && view.talkingSince) {
+    const since = Date.parse(view.talkingSince);
+    const tick = () => { duration.textContent = formatDuration((Date.now() - since) / 1000); };
+    tick();
+    call.ticker = setInterval(tick, 1000);
+    duration.hidden = false;
+  } else {
+    duration.textContent = "";
+    duration.hidden = true;
+  }
+}
+
+// After a reload: the call this tab last showed, as it stands now (ended or failed included).
+async function loadRememberedCall() {
+  let callId = null;
+  try { callId = sessionStorage.getItem(CALL_KEY); } catch (_) { return; }
+  if (!callId) return;
+  try {
+    showCall(await api("GET", `/v1/calls/${encodeURIComponent(callId)}`));
+  } catch (error) {
+    if (error.status === 404) { sessionStorage.removeItem(CALL_KEY); return; }  // another session's call
+    throw error;
+  }
 }
 
 function listenForOffers() {
@@ -175,6 +227,8 @@ function listenForOffers() {
     $("offer-text").textContent = `A sales advisor can call you now about your cart (offer open until ${new Date(state.offer.expiresAt).toLocaleTimeString()}).`;
   });
   events.addEventListener("call", (message) => showCall(JSON.parse(message.data)));
+  // A call still under way when the connection was lost: ask once it is back.
+  events.addEventListener("open", () => { if (call.shown && !isFinal(call.shown.status)) run(loadRememberedCall); });
 }
 
 async function answerOffer(accept) {
@@ -213,7 +267,7 @@ $("prefs-form").addEventListener("submit", (event) => run(() => savePreferences(
 
 run(async () => {
   await loadMerchant();
-  await Promise.all([loadCart(), loadPreferences()]);
+  await Promise.all([loadCart(), loadPreferences(), loadRememberedCall()]);
   listenForOffers();
   document.body.dataset.ready = "true";
 });

@@ -7,13 +7,16 @@ import Logging
 import Metrics
 import PostgresNIO
 import Prometheus
+import NIOPosix
 import ServiceLifecycle
+import Telephony
+import TelephonyNode
 import WebAPI
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve the shopper API, the storefront, /health and /metrics, and run the projectors.",
+        abstract: "Serve the shopper API and storefront, run the projectors and sagas, and place calls on this node's channels.",
         discussion: """
             Settings from the environment (no secret has a default; Tools/run generates them):
               DATABASE_URL            the event log's database
@@ -26,9 +29,11 @@ struct ServeCommand: AsyncParsableCommand {
               CARTLINE_PUBLIC_DIR     storefront files (default ./Public)
               CARTLINE_SECURE_COOKIES 1 when TLS ends in front of Cartline
               CARTLINE_LOG_LEVEL      trace|debug|info|notice|warning|error (default info)
-              CARTLINE_CHANNELS       free voice channels reported to the engagement saga until
-                                      the telephony node reports its own (default 4)
-            SIGTERM or SIGINT drains in-flight requests, then exits 0.
+              CARTLINE_ROLES          which parts run here: web, engine, telephony, comma-separated
+                                      (default all three); the parts coordinate only through the log
+            The telephony role:
+            \(TelephonyNodeSettings.help)
+            SIGTERM or SIGINT drains in-flight requests, ends live calls, then exits 0.
             """
     )
 
@@ -40,14 +45,18 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on (default: $CARTLINE_PORT or 8080).")
     var port: Int?
 
+    @Option(help: "Roles to run: web, engine, telephony, comma-separated (default: $CARTLINE_ROLES or all).")
+    var roles: String?
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         var logger = Logger(label: "cartline")
         logger.logLevel = environment["CARTLINE_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         let host = self.host ?? environment["CARTLINE_HOST"] ?? "127.0.0.1"
         let port = try self.port ?? Self.port(from: environment["CARTLINE_PORT"])
-        let channels = try Self.channels(from: environment["CARTLINE_CHANNELS"])
+        let roles = try Roles(parsing: self.roles ?? environment["CARTLINE_ROLES"] ?? "web,engine,telephony")
         let (configuration, sealingKey) = try Self.settings(from: environment)
+        let telephony = try roles.telephony ? Self.telephonySettings(from: environment) : nil
 
         let url = try database.resolvedURL()
         do { try await url.probe(logger: logger) } catch {
@@ -62,25 +71,58 @@ struct ServeCommand: AsyncParsableCommand {
         let client = PostgresClient(configuration: url.configuration, backgroundLogger: quiet)
         let log = EventLog(client: client, logger: logger)
         let services = WebServices(log: log, configuration: configuration, sealingKey: sealingKey, sealingKeyID: "s1", metrics: registry,
-                                   capacity: ConfiguredCapacity(channels: channels))
-        let app: any Service
-        do {
-            let clock = SystemClock()
+                                   capacity: TelephonyCapacity(log: log))
+        let clock = SystemClock()
+        var background: [any Service] = []
+        if roles.engine {
             let saga = EngagementSagaConsumer(store: services.store, merchants: services.merchants,
                                               capacity: services.capacity, clock: clock)
             let consumers: [any LogConsumer] = ProjectionCatalog.live() + [saga]
-            let projectors = ProjectorRunner(log: log, projections: consumers, logger: logger)
-            let idle = IdleScheduler(store: services.store, merchants: services.merchants, clock: clock,
-                                     callbacks: (services.offers, services.preferences), logger: logger)
-            app = try WebApplication.application(services, host: host, port: port, background: [projectors, idle], logger: logger)
-        } catch let error as ConfigurationError {
-            throw ValidationError(error.description)
+            background.append(ProjectorRunner(log: log, projections: consumers, logger: logger))
+            background.append(IdleScheduler(store: services.store, merchants: services.merchants, clock: clock,
+                                            callbacks: (services.offers, services.preferences), logger: logger))
+        }
+        if let (telephonyConfiguration, opsConfiguration) = telephony {
+            let pool = ChannelPool(configuration: telephonyConfiguration, eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: logger)
+            let vault = PersonalDataVault(log: log, sealingKey: sealingKey, sealingKeyID: "s1")
+            let node = TelephonyNodeService(pool: pool, log: log, store: services.store, vault: vault, clock: clock, logger: logger)
+            background.append(node)
+            let ops = OpsAPI(control: node.opsControl, configuration: opsConfiguration)
+            let opsLogger = logger
+            background.append(ops.application(logger: logger) { port in
+                opsLogger.notice("ops API listening", metadata: ["url": "http://\(opsConfiguration.host):\(port)/ops/v1/status"])
+            })
+        }
+        let app: any Service
+        if roles.web {
+            do {
+                app = try WebApplication.application(services, host: host, port: port, background: background, logger: logger)
+            } catch let error as ConfigurationError {
+                throw ValidationError(error.description)
+            }
+        } else {
+            app = BackgroundServices(services: [log] + background, logger: logger)
         }
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: client), .init(service: app)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         try await group.run()
+    }
+
+    /// The telephony node's settings, or a usage error naming what is wrong.
+    static func telephonySettings(from environment: [String: String]) throws -> (TelephonyConfiguration, OpsAPIConfiguration) {
+        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        let working = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        do {
+            let telephony = try TelephonyNodeSettings.configuration(from: environment, executableDirectory: executable, workingDirectory: working)
+            let ops = try OpsAPIConfiguration.fromEnvironment(environment)
+            return (telephony, ops)
+        } catch let error as TelephonyNodeError {
+            throw ValidationError(error.description)
+        } catch let error as OpsAPIError {
+            throw ValidationError("the telephony role's ops API: \(error.description)")
+        }
     }
 
     /// The web settings and the sealing key, or a usage error naming what is wrong.
@@ -92,12 +134,6 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError(error.description)
         }
-    }
-
-    static func channels(from text: String?) throws -> Int {
-        guard let text else { return 4 }
-        guard let channels = Int(text), (0...10_000).contains(channels) else { throw ValidationError("CARTLINE_CHANNELS must be 0…10000, not '\(text)'") }
-        return channels
     }
 
     static func port(from text: String?) throws -> Int {

@@ -32,8 +32,9 @@ struct OfferAPITests {
             let (cartId, offerId) = try await Self.offeredCart(harness, shopper)
             let accepted = try await shopper.send(.post, "/v1/offers/\(offerId.uuidString.lowercased())/accept")
             #expect(accepted.status == 200, "\(accepted.text)")
-            #expect(accepted.json["destination"] as? String == "+4930123456")
+            #expect(accepted.json["destination"] == nil && !accepted.text.contains("4930123456"), "the number is personal data")
             #expect(accepted.json["mode"] as? String == "pstn")
+            #expect(accepted.json["modeText"] as? String == "on your phone")
             let callId = try #require(accepted.json["callId"] as? String)
             // A retried accept requests no second call.
             let again = try await shopper.send(.post, "/v1/offers/\(offerId.uuidString.lowercased())/accept")
@@ -86,7 +87,8 @@ struct HelpAPITests {
             let help = try await shopper.send(.post, "/v1/help")
             #expect(help.json["action"] as? String == "call")
             let call = try #require(help.json["call"] as? [String: Any])
-            #expect(call["destination"] as? String == "sip:ann@example.net")
+            #expect(call["destination"] == nil && call["mode"] as? String == "voip")
+            #expect(call["status"] as? String == "requested")
             // The click-to-call link on the same cart finds the same call: one call per cart.
             let clicked = try await shopper.send(.get, "/v1/carts/\(cartId)/call")
             #expect((clicked.json["call"] as? [String: Any])?["callId"] as? String == call["callId"] as? String)
@@ -137,6 +139,8 @@ struct AgentAPITests {
             let listed = try await agent.send(.get, "/v1/agent/calls", headers: ["Authorization": "Bearer \(token)"])
             let call = try #require((listed.json["calls"] as? [[String: Any]])?.first)
             #expect(call["mode"] as? String == "pstn")
+            #expect(call["status"] as? String == "requested" && call["statusText"] as? String == "Waiting for a line")
+            #expect(call["destination"] == nil && !listed.text.contains("4930123456"))
             #expect(((call["cart"] as? [String: Any])?["items"] as? [[String: Any]])?.first?["sku"] as? String == "grinder")
             #expect(listed.setCookies.isEmpty)  // agents get no shopper session
 

@@ -8,6 +8,8 @@ extension StreamName {
     public static func shopper(_ id: UUID) -> StreamName { known("shopper-\(id.uuidString.lowercased())") }
     public static func call(_ callId: UUID) -> StreamName { known("call-\(callId.uuidString.lowercased())") }
     public static func engagement(_ cartId: UUID) -> StreamName { known("engagement-\(cartId.uuidString.lowercased())") }
+    /// Node names are validated (`TelephonyNodeName`) before they reach a stream name.
+    public static func telephonyNode(_ node: String) throws(EventLogError) -> StreamName { try StreamName("telephony-\(node)") }
     /// Merchant ids are validated by `Merchant.validateID` before they reach a stream name.
     public static func merchant(_ id: String) throws(EventLogError) -> StreamName { try StreamName("merchant-\(id)") }
 

@@ -4,8 +4,10 @@ import Foundation
 import PostgresNIO
 
 extension OfferService {
-    /// A merchant's calls, newest first (bounded), with each shopper's cart as it is now.
-    public func calls(ofMerchant merchantId: String, limit: Int = 100) async throws -> [(call: CallRequested, cart: Versioned<CartState>?)] {
+    /// A merchant's calls, newest first (bounded), each with its state folded from its
+    /// stream and the shopper's cart as it is now.
+    public func calls(ofMerchant merchantId: String, limit: Int = 100) async throws
+        -> [(call: CallRequested, state: CallState, cart: Versioned<CartState>?)] {
         let log = store.log
         let client = log.client
         let logger = log.logger
@@ -21,10 +23,11 @@ extension OfferService {
             }
             return calls
         }
-        var result: [(CallRequested, Versioned<CartState>?)] = []
+        var result: [(CallRequested, CallState, Versioned<CartState>?)] = []
         for call in calls {
+            let state = try await store.load(CallAggregate.self, .call(call.callId)).state
             let cart = try await store.load(CartAggregate.self, .cart(call.cartId))
-            result.append((call, cart.state.map { Versioned(state: $0, version: cart.version) }))
+            result.append((call, state, cart.state.map { Versioned(state: $0, version: cart.version) }))
         }
         return result
     }

@@ -64,12 +64,29 @@ public struct OfferService: Sendable {
         return open
     }
 
-    /// A call the shopper requested (another shopper's is "no such call").
-    public func call(_ callId: UUID, shopperId: UUID) async throws -> CallRequested {
-        let events = try await store.log.read(stream: .call(callId), limit: 100)
-        guard let first = events.first, case .callRequested(let call) = try EngagementEvent(recorded: first), call.shopperId == shopperId else {
-            throw DomainError.notFound("no such call")
+    /// A call the shopper requested, folded from its stream (another shopper's is "no such call").
+    public func call(_ callId: UUID, shopperId: UUID) async throws -> CallState {
+        let state = try await store.load(CallAggregate.self, .call(callId)).state
+        guard let request = state.request, request.shopperId == shopperId else { throw DomainError.notFound("no such call") }
+        return state
+    }
+
+    /// Carts looked at for the shopper's latest unfinished call: one call per cart, and a
+    /// call outlives its cart's idle time by minutes, so the newest carts hold it.
+    public static let maxCartsForLatestCall = 10
+
+    /// The shopper's most recently requested call that has neither ended nor failed, if
+    /// any (what a reloaded page shows in its "Your call" box).
+    public func latestUnfinishedCall(shopperId: UUID) async throws -> CallState? {
+        let cartIds = try await CartDirectory(log: store.log).cartIDs(of: shopperId).prefix(Self.maxCartsForLatestCall)
+        var latest: CallState?
+        for cartId in cartIds {
+            guard let requested = try await store.load(EngagementAggregate.self, .engagement(cartId)).state.call else { continue }
+            let state = try await store.load(CallAggregate.self, .call(requested.callId)).state
+            guard let request = state.request, request.shopperId == shopperId, !state.isFinished else { continue }
+            if let known = latest?.request, known.at >= request.at { continue }
+            latest = state
         }
-        return call
+        return latest
     }
 }

@@ -10,6 +10,8 @@ import PostgresNIO
 public struct PersonalDataVault: Sendable {
     /// Prefix of sealed text, so the format can change later.
     static let formatPrefix = "sealed1."
+    /// How sealed text begins, so readers can tell it from text written before sealing.
+    public static var sealedPrefix: String { formatPrefix }
 
     let log: EventLog
     let sealingKey: SecretKey

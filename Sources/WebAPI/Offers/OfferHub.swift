@@ -9,15 +9,28 @@ import Synchronization
 /// Fans the log out to the browsers connected to this process: every `cartline serve`
 /// follows the log itself (from the horizon at start, no checkpoint), so an offer reaches
 /// the shopper's open stream whichever process it is connected to.
+///
+/// Calls: each event of a `call-<id>` stream is pushed as the call's state folded up to
+/// that event. Only `CallRequested` names the shopper, so the hub keeps the calls it has
+/// seen (`RecentCalls`, bounded) and reads the stream of one it has not (the process
+/// started later, or the call was dropped from the bound) — calls are a handful of events.
 public final class OfferHub: Service, Sendable {
     /// Comment lines keep proxies from closing quiet streams.
     static let heartbeatSeconds = 15.0
     /// Pushes buffered per browser before the oldest are dropped (a stalled client).
     static let bufferedPushes = 64
+    /// Calls whose shopper and state the hub remembers.
+    static let followedCalls = 10_000
+    /// Longest call stream the hub reads to find a call's state; calls have about seven events.
+    static let maxCallEvents = 100
 
     let log: EventLog
     let logger: Logger
     private let listeners = Mutex<[UUID: [UUID: AsyncStream<OfferPush>.Continuation]]>([:])
+    private let following = Atomic<Bool>(false)
+
+    /// Whether the hub follows the log now: what is appended from here on is pushed.
+    public var isFollowing: Bool { following.load(ordering: .acquiring) }
 
     public init(log: EventLog, logger: Logger) {
         self.log = log
@@ -46,11 +59,15 @@ public final class OfferHub: Service, Sendable {
     }
 
     private func follow() async throws {
+        // Owned by this loop alone: no lock. A fold behind after a lost log is caught by its version.
+        var calls = RecentCalls(capacity: Self.followedCalls)
         while !Task.isCancelled {
             do {
                 let start = try await log.horizon()
+                following.store(true, ordering: .releasing)
+                defer { following.store(false, ordering: .releasing) }
                 for try await batch in log.subscribe(consumer: "offer-hub", from: start) {
-                    for event in batch { dispatch(event) }
+                    for event in batch { await dispatch(event, calls: &calls) }
                 }
             } catch is CancellationError {
                 return
@@ -61,17 +78,63 @@ public final class OfferHub: Service, Sendable {
         }
     }
 
-    private func dispatch(_ recorded: RecordedEvent) {
+    private func dispatch(_ recorded: RecordedEvent, calls: inout RecentCalls) async {
         switch recorded.type {
         case CallOffered.eventType:
             if let offer = try? recorded.data.decode(as: CallOffered.self) { send(.offer(offer), to: offer.shopperId) }
         case OfferExpired.eventType:
             if let expired = try? recorded.data.decode(as: OfferExpired.self) { send(.expired(expired), to: expired.shopperId) }
-        case CallRequested.eventType where recorded.stream.hasPrefix("call-"):
-            if let call = try? recorded.data.decode(as: CallRequested.self) { send(.call(call, status: "requested"), to: call.shopperId) }
         default:
-            break
+            if recorded.stream.hasPrefix(Self.callStreamPrefix) { await followCall(recorded, calls: &calls) }
         }
+    }
+
+    private static let callStreamPrefix = "call-"
+    private static let callEventTypes: Set<String> = [
+        CallRequested.eventType, ChannelAssigned.eventType, CallRinging.eventType, CallAnswered.eventType,
+        AgentBridged.eventType, CallEnded.eventType, CallFailed.eventType,
+    ]
+
+    /// Folds a call event onto what the hub knows of the call (or reads the stream up to
+    /// it) and pushes the state to the call's shopper.
+    private func followCall(_ recorded: RecordedEvent, calls: inout RecentCalls) async {
+        guard let callId = UUID(uuidString: String(recorded.stream.dropFirst(Self.callStreamPrefix.count))) else { return }
+        let state: CallState
+        // An event this build does not know (a newer node's): the call stands as it was.
+        guard Self.callEventTypes.contains(recorded.type) else {
+            if let known = calls.get(callId), known.version == recorded.streamVersion - 1 {
+                calls.put(callId, state: known.state, version: recorded.streamVersion)
+            }
+            return
+        }
+        do {
+            let event = try CallEvent(recorded: recorded)
+            if let known = calls.get(callId), known.version == recorded.streamVersion - 1 {
+                state = Call.evolve(known.state, event)
+            } else if recorded.streamVersion == 1 {
+                state = Call.evolve(CallState(), event)
+            } else {
+                // No browser on this process: nobody to read the stream for.
+                guard listeners.withLock({ !$0.isEmpty }) else { return }
+                state = try await callState(callId, upTo: recorded.streamVersion)
+            }
+        } catch {
+            logger.warning("offer hub cannot follow a call", metadata: ["stream": "\(recorded.stream)", "error": "\(error)"])
+            return
+        }
+        // Nothing follows a finished call: it leaves room for the next.
+        if state.isFinished { calls.remove(callId) } else { calls.put(callId, state: state, version: recorded.streamVersion) }
+        if let shopperId = state.request?.shopperId, let view = CallView(state) { send(.call(view), to: shopperId) }
+    }
+
+    /// The call's state folded from its stream up to `version` (inclusive).
+    private func callState(_ callId: UUID, upTo version: Int64) async throws -> CallState {
+        guard version <= Int64(Self.maxCallEvents) else {
+            throw EngineError.streamTooLong(stream: StreamName.call(callId).rawValue, limit: Self.maxCallEvents)
+        }
+        let events = try await log.read(stream: .call(callId), from: 1, limit: Int(version))
+        return try events.filter { Self.callEventTypes.contains($0.type) }
+            .reduce(CallState()) { state, recorded in Call.evolve(state, try CallEvent(recorded: recorded)) }
     }
 
     /// A stream of pushes for one browser; `stop` ends it.

@@ -5,7 +5,8 @@ import Foundation
 enum OfferPush: Sendable {
     case offer(CallOffered)
     case expired(OfferExpired)
-    case call(CallRequested, status: String)
+    /// The call's state after one of its events (or on connection, its state now).
+    case call(CallView)
     case heartbeat
 
     /// The event in `text/event-stream` framing.
@@ -17,8 +18,8 @@ enum OfferPush: Sendable {
         case .expired(let expired):
             let data = ExpiredOfferView(offerId: expired.offerId.uuidString.lowercased(), status: "expired")
             return "event: offer\ndata: \(Self.json(data))\n\n"
-        case .call(let call, let status):
-            return "event: call\ndata: \(Self.json(CallView(call, status: status)))\n\n"
+        case .call(let view):
+            return "event: call\ndata: \(Self.json(view))\n\n"
         case .heartbeat:
             return ": keep-alive\n\n"
         }

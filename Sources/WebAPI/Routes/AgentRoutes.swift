@@ -6,7 +6,7 @@ import HTTPTypes
 import Hummingbird
 
 /// The agent's side: `GET /v1/agent/calls` lists the merchant's requested calls, each with
-/// the shopper's cart and preferred mode (the screen pop), for the agent console at
+/// where it stands, the shopper's cart and preferred mode (the screen pop), for the agent console at
 /// `/agent`. Authorised by the merchant's agent token (from the admin API).
 struct AgentRoutes {
     let services: WebServices
@@ -15,7 +15,7 @@ struct AgentRoutes {
         table.add(.get, "/v1/agent/calls") { request, _ in
             let merchantId = try authorize(request)
             let calls = try await services.offers.calls(ofMerchant: merchantId)
-            return try APIResponse.json(AgentCallList(merchantId: merchantId, calls: calls.map { AgentCallView(call: $0.call, cart: $0.cart) })).response
+            return try APIResponse.json(AgentCallList(merchantId: merchantId, calls: calls.map { AgentCallView(call: $0.call, state: $0.state, cart: $0.cart) })).response
         }
         table.add(.get, "/v1/admin/merchants/{merchantId}/agent-token") { request, context in
             try AdminRoutes(services: services).authorizeAdmin(request)

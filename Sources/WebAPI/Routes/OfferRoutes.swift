@@ -16,15 +16,27 @@ struct OfferRoutes {
             let shopperId = try context.requireShopper()
             let open = try await services.offers.openOffers(shopperId: shopperId)
             let hub = services.hub
+            let offers = services.offers
+            let logger = context.logger
             var headers = HTTPFields()
             headers[.contentType] = "text/event-stream"
             headers[.cacheControl] = "no-cache"
             return Response(status: .ok, headers: headers, body: ResponseBody { writer in
                 let (id, pushes) = hub.listen(shopperId)
                 defer { hub.stop(shopperId, id) }
-                // Offers still open come first: a reconnecting browser (Last-Event-ID) sees them again.
+                // Offers still open come first: a reconnecting browser (Last-Event-ID) sees them again;
+                // then the call under way, so a reloaded page keeps its "Your call" box. Read after
+                // listening, so a change in between is pushed (the page ignores a step back).
                 var preamble = "retry: 3000\n\n"
                 for offer in open { preamble += OfferPush.offer(offer).text }
+                do {
+                    if let call = try await offers.latestUnfinishedCall(shopperId: shopperId).flatMap(CallView.init) {
+                        preamble += OfferPush.call(call).text
+                    }
+                } catch {
+                    // A courtesy of the catch-up: the stream opens without it.
+                    logger.warning("no call for the stream's catch-up", metadata: ["error": "\(error)"])
+                }
                 try await writer.write(ByteBuffer(string: preamble))
                 for await push in pushes.cancelOnGracefulShutdown() {
                     try await writer.write(ByteBuffer(string: push.text))
@@ -37,7 +49,7 @@ struct OfferRoutes {
             let offerId = try context.uuidParameter("offerId", what: "offer")
             let preferences = try await services.currentPreferences(request, shopperId: shopperId)
             let call = try await services.offers.accept(offerId, shopperId: shopperId, preferences: preferences)
-            var response = try APIResponse.json(CallView(call, status: "requested"))
+            var response = try APIResponse.json(try await view(of: call))
             response.headers["Location"] = "/v1/calls/\(call.callId.uuidString.lowercased())"
             return response.response
         }
@@ -53,7 +65,7 @@ struct OfferRoutes {
             if !body.isEmpty { _ = try JSONBody.decode(EmptyBody.self, from: body, allowedFields: []) }
             let preferences = try await services.currentPreferences(request, shopperId: shopperId)
             let outcome = try await services.offers.help(shopperId: shopperId, cartId: nil, via: "help", preferences: preferences, carts: services.carts)
-            return try APIResponse.json(HelpView(outcome)).response
+            return try APIResponse.json(HelpView(outcome, call: try await state(of: outcome))).response
         }
         table.add(.get, "/v1/carts/{cartId}/call") { request, context in
             let shopperId = try context.requireShopper()
@@ -61,13 +73,24 @@ struct OfferRoutes {
             let preferences = try await services.currentPreferences(request, shopperId: shopperId)
             let outcome = try await services.offers.help(shopperId: shopperId, cartId: cartId, via: "click-to-call",
                                                          preferences: preferences, carts: services.carts)
-            var response = try APIResponse.json(HelpView(outcome))
+            var response = try APIResponse.json(HelpView(outcome, call: try await state(of: outcome)))
             if case .call(let call) = outcome { response.headers["Location"] = "/v1/calls/\(call.callId.uuidString.lowercased())" }
             return response.response
         }
         table.add(.get, "/v1/calls/{callId}") { _, context in
-            let call = try await services.offers.call(try context.uuidParameter("callId", what: "call"), shopperId: try context.requireShopper())
-            return try APIResponse.json(CallView(call, status: "requested")).response
+            let state = try await services.offers.call(try context.uuidParameter("callId", what: "call"), shopperId: try context.requireShopper())
+            guard let view = CallView(state) else { throw Problem.notFound("no such call") }
+            return try APIResponse.json(view).response
         }
+    }
+
+    /// The call as it stands now: a retried request may find it long under way.
+    private func view(of call: CallRequested) async throws -> CallView {
+        CallView(call, state: try await services.offers.call(call.callId, shopperId: call.shopperId))
+    }
+
+    private func state(of outcome: EngagementSaga.HelpOutcome) async throws -> CallState? {
+        guard case .call(let call) = outcome else { return nil }
+        return try await services.offers.call(call.callId, shopperId: call.shopperId)
     }
 }

@@ -50,6 +50,11 @@ final class ServeProcess: @unchecked Sendable {
         environment["CARTLINE_ADMIN_TOKEN"] = secrets.admin
         environment["CARTLINE_PUBLIC_DIR"] = TestDatabase.projectRoot.appendingPathComponent("Public").path
         environment["CARTLINE_LOG_LEVEL"] = "warning"
+        // Each process is a telephony node of its own: its own name, any free SIP and ops ports.
+        environment["CARTLINE_NODE_NAME"] = "test-node-\(port)"
+        environment["CARTLINE_OPS_PORT"] = "0"
+        environment["CARTLINE_OPS_TOKEN"] = "test-ops-token-0123456789"
+        environment["CARTLINE_PROMPTS_DIR"] = TestDatabase.projectRoot.appendingPathComponent("Prompts").path
         return environment
     }
 

@@ -1,0 +1,61 @@
+import Foundation
+
+/// A call's state folded from its stream, and the words a person reads for it.
+public struct CallState: Equatable, Sendable {
+    public enum Phase: String, Sendable, Codable { case requested, connecting, ringing, answered, talking, ended, failed }
+
+    public var request: CallRequested?
+    public var phase: Phase = .requested
+    public var node: String?
+    public var channel: Int?
+    public var answeredAt: Date?
+    public var bridgedAt: Date?
+    public var ended: CallEnded?
+    public var failed: CallFailed?
+
+    public init() {}
+
+    public var isFinished: Bool { phase == .ended || phase == .failed }
+}
+
+public enum Call {
+    public static func evolve(_ state: CallState, _ event: CallEvent) -> CallState {
+        var next = state
+        switch event {
+        case .requested(let requested): next.request = requested
+        case .channelAssigned(let assigned):
+            next.node = assigned.node
+            next.channel = assigned.channel
+            if !state.isFinished { next.phase = .connecting }
+        case .ringing: if !state.isFinished { next.phase = .ringing }
+        case .answered(let answered):
+            next.answeredAt = answered.at
+            if !state.isFinished { next.phase = .answered }
+        case .agentBridged(let bridged):
+            next.bridgedAt = bridged.at
+            if !state.isFinished { next.phase = .talking }
+        case .ended(let ended):
+            next.ended = ended
+            next.phase = .ended
+        case .failed(let failed):
+            next.failed = failed
+            next.phase = .failed
+        }
+        return next
+    }
+
+    /// What the shopper is told about a failure, in words a person understands.
+    public static func explain(failure reason: String) -> String {
+        switch reason {
+        case "busy": "Your line was busy."
+        case "declined": "The call was declined."
+        case "no-answer": "We couldn't reach you: nobody answered."
+        case "not-found": "We couldn't reach that number or address."
+        case "unavailable", "network-timeout": "The phone network could not be reached just now."
+        case "no-agent": "No sales agent was free to take the call."
+        case "node-restarted": "The call was interrupted on our side."
+        case "cancelled": "The call was cancelled."
+        default: "Something went wrong on our side while placing the call."
+        }
+    }
+}

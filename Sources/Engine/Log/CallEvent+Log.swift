@@ -1,0 +1,35 @@
+import Domain
+import EventLog
+
+extension CallEvent: LoggedEvent {
+    public func encodedForLog() throws(EventLogError) -> EncodedEvent {
+        switch self {
+        case .requested(let event): try EncodedEvent(event)
+        case .channelAssigned(let event): try EncodedEvent(event)
+        case .ringing(let event): try EncodedEvent(event)
+        case .answered(let event): try EncodedEvent(event)
+        case .agentBridged(let event): try EncodedEvent(event)
+        case .ended(let event): try EncodedEvent(event)
+        case .failed(let event): try EncodedEvent(event)
+        }
+    }
+
+    public init(recorded: RecordedEvent) throws(EngineError) {
+        switch recorded.type {
+        case CallRequested.eventType: self = .requested(try recorded.payload(CallRequested.self))
+        case ChannelAssigned.eventType: self = .channelAssigned(try recorded.payload(ChannelAssigned.self))
+        case CallRinging.eventType: self = .ringing(try recorded.payload(CallRinging.self))
+        case CallAnswered.eventType: self = .answered(try recorded.payload(CallAnswered.self))
+        case AgentBridged.eventType: self = .agentBridged(try recorded.payload(AgentBridged.self))
+        case CallEnded.eventType: self = .ended(try recorded.payload(CallEnded.self))
+        case CallFailed.eventType: self = .failed(try recorded.payload(CallFailed.self))
+        default: throw recorded.unknownType()
+        }
+    }
+}
+
+/// The call stream folded by the engine.
+public enum CallAggregate: Aggregate {
+    public static var initialState: CallState { CallState() }
+    public static func evolve(_ state: CallState, _ event: CallEvent) -> CallState { Call.evolve(state, event) }
+}

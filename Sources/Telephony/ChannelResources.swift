@@ -1,0 +1,96 @@
+import CallHandlers
+import Foundation
+import Logging
+import Media
+import NIOCore
+import SIP
+
+/// What every channel of a node shares: the SIP user agent, the media engine, the prompts
+/// and the way handlers are started.
+final class ChannelResources: Sendable {
+    let configuration: TelephonyConfiguration
+    let userAgent: SIPUserAgent
+    let media: MediaEngine
+    let prompts: PromptLibrary
+    let eventLoopGroup: any EventLoopGroup
+    let logger: Logger
+
+    init(configuration: TelephonyConfiguration, eventLoopGroup: any EventLoopGroup, logger: Logger) {
+        self.configuration = configuration
+        self.eventLoopGroup = eventLoopGroup
+        self.logger = logger
+        var sip = SIPUserAgentConfiguration()
+        sip.bindHost = configuration.sipBindHost
+        sip.bindPort = configuration.sipBindPort
+        sip.maxLiveLegs = max(16, configuration.maxChannels * 2 + 16)
+        self.userAgent = SIPUserAgent(configuration: sip, eventLoopGroup: eventLoopGroup, logger: logger)
+        var mediaConfiguration = MediaEngineConfiguration()
+        mediaConfiguration.bindHost = configuration.mediaBindHost
+        mediaConfiguration.inactivityTimeout = configuration.mediaInactivityTimeout
+        mediaConfiguration.maxLegs = max(16, configuration.maxChannels * 2 + 16)
+        self.media = MediaEngine(configuration: mediaConfiguration, eventLoopGroup: eventLoopGroup, logger: logger)
+        self.prompts = PromptLibrary(directory: configuration.promptsDirectory)
+    }
+
+    /// Starts the call's handler and sends it its header (a spawn failure gives a
+    /// conversation without a process that says why).
+    func startHandler(header: HandlerHeader) async -> HandlerConversation {
+        await HandlerConversation.start(spec: configuration.handler, header: header, limits: configuration.handlerLimits,
+                                        eventLoopGroup: eventLoopGroup, logger: logger)
+    }
+
+    /// The INVITE for one leg: PSTN customers through the trunk with the number as a
+    /// telephone-subscriber user part; VoIP customers and agents at their SIP URI.
+    func outgoingCall(for target: DialTarget, plan: CallPlan, ringTimeout: Duration) throws(TelephonyError) -> OutgoingCall {
+        let placeholder = MediaAddress(host: configuration.mediaBindHost, port: 0)
+        switch (target, plan.mode) {
+        case (.agent, _), (.customer, .voip):
+            let uri = target == .agent ? plan.agentURI : plan.destination
+            guard uri.hasPrefix("sip:") else { throw .unusableDestination("not a SIP URI") }
+            return OutgoingCall(requestURI: uri, outboundProxy: nil, fromUser: configuration.callerUser,
+                                fromDisplayName: configuration.callerDisplayName, credentials: nil,
+                                localMedia: placeholder, ringTimeout: ringTimeout)
+        case (.customer, .pstn):
+            guard let trunk = configuration.trunk else { throw .noTrunk }
+            let number = plan.destination
+            guard number.first == "+", number.dropFirst().allSatisfy({ $0.isASCII && $0.isNumber }), (8...16).contains(number.count) else {
+                throw .unusableDestination("not an E.164 number")
+            }
+            let credentials = trunk.username.map { DigestCredentials(username: $0, password: trunk.password ?? "") }
+            return OutgoingCall(requestURI: "sip:\(number)@\(trunk.domain);user=phone",
+                                outboundProxy: MediaAddress(host: trunk.host, port: trunk.port),
+                                fromUser: configuration.callerUser, fromDisplayName: configuration.callerDisplayName,
+                                credentials: credentials, localMedia: placeholder, ringTimeout: ringTimeout)
+        }
+    }
+
+    /// Opens the leg's RTP stream, offers it in the INVITE, and returns the leg.
+    func dial(_ call: OutgoingCall, role: DialTarget,
+              notify: @escaping @Sendable (DialTarget, CallLeg.Notice) async -> Void) async throws -> CallLeg {
+        let rtp = try await media.openLeg()
+        var call = call
+        call.localMedia = MediaAddress(host: configuration.mediaBindHost, port: rtp.localPort)
+        do {
+            let sip = try await userAgent.invite(call)
+            return CallLeg(role: role, sip: sip, rtp: rtp, notify: notify)
+        } catch {
+            await rtp.close()
+            throw error
+        }
+    }
+}
+
+/// Why a call could not be placed as planned.
+public enum TelephonyError: Error, Equatable, Sendable, CustomStringConvertible {
+    case noTrunk
+    case unusableDestination(String)
+    case notStarted
+
+    public var description: String {
+        switch self {
+        case .noTrunk: "PSTN calls need a SIP trunk (CARTLINE_TRUNK), and none is configured"
+        case .unusableDestination(let why): "the destination is unusable: \(why)"
+        case .notStarted: "the channel pool has not started"
+        }
+    }
+}

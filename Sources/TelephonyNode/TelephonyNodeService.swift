@@ -1,0 +1,237 @@
+import Domain
+import Engine
+import EventLog
+import Foundation
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+import Synchronization
+import Telephony
+
+/// The telephony role: claims requested calls from the log, runs them on this node's
+/// channel pool, and appends what happened. It coordinates with everything else only
+/// through the log:
+/// - a call is claimed by appending `ChannelAssigned` at the call stream's version 2 —
+///   exactly one node wins, the others move on;
+/// - new calls are seen within milliseconds by following the log, and every second a sweep
+///   looks in `live_calls` for calls nobody has claimed (requested while nodes were full or
+///   down); a call nobody could place within `unclaimedCallTimeout` fails `no-channel`;
+/// - on start the node ends the calls it had claimed and not finished (`node-restarted`),
+///   and the calls of nodes that are gone (`node-lost`);
+/// - the node announces its channels (`NodeAnnounced`) and says when it drains, resumes
+///   and stops; whether it is alive is its Postgres session lock (`NodeLiveness`).
+public final class TelephonyNodeService: Service, Sendable {
+    static let sweepInterval: Duration = .seconds(1)
+    static let unclaimedCallTimeout: TimeInterval = 120
+
+    public let pool: ChannelPool
+    let log: EventLog
+    let store: AggregateStore
+    let planner: CallPlanner
+    let clock: any WallClock
+    let logger: Logger
+    let capacity: TelephonyCapacity
+    private let running = Mutex<[UUID: Task<Void, Never>]>([:])
+    private let sipPort = Mutex<Int?>(nil)
+
+    public init(pool: ChannelPool, log: EventLog, store: AggregateStore, vault: PersonalDataVault,
+                clock: any WallClock = SystemClock(), logger: Logger) {
+        self.pool = pool
+        self.log = log
+        self.store = store
+        self.planner = CallPlanner(store: store, vault: vault)
+        self.clock = clock
+        self.logger = logger
+        self.capacity = TelephonyCapacity(log: log)
+    }
+
+    var node: String { pool.configuration.nodeName }
+
+    /// The SIP port once the node has started.
+    public var boundSIPPort: Int? { sipPort.withLock { $0 } }
+
+    /// What ops may see and do: the pool's controls, with drain and resume recorded in the log.
+    public var opsControl: any OpsControl { NodeOpsControl(service: self) }
+
+    public func run() async throws {
+        try await NodeLiveness(log: log, node: node, logger: logger).whileAlive {
+            let port = try await self.pool.start()
+            self.sipPort.withLock { $0 = port }
+            self.logger.notice("telephony node started", metadata: ["node": "\(self.node)", "sip-port": "\(port)",
+                                                                    "channels": "\(self.pool.configuration.maxChannels)"])
+            await self.announce(.announced(NodeAnnounced(node: self.node, maxChannels: self.pool.configuration.maxChannels,
+                                                         address: "\(self.pool.configuration.sipBindHost):\(port)", at: self.clock.now())))
+            await self.endAbandonedCalls()
+            do {
+                try await cancelWhenGracefulShutdown {
+                    try await withThrowingDiscardingTaskGroup { group in
+                        group.addTask { try await self.follow() }
+                        group.addTask { try await self.sweepForever() }
+                    }
+                }
+            } catch is CancellationError {}
+            await self.stop()
+        }
+    }
+
+    /// Graceful stop: take no new calls, end the live ones, record it.
+    private func stop() async {
+        await pool.drain()
+        await pool.shutdown()
+        let tasks = running.withLock { Array($0.values) }
+        for task in tasks { await task.value }
+        await announce(.stopped(NodeStopped(node: node, at: clock.now())))
+        logger.notice("telephony node stopped", metadata: ["node": "\(node)"])
+    }
+
+    // MARK: Claiming
+
+    private func follow() async throws {
+        while !Task.isCancelled {
+            do {
+                let start = try await log.horizon()
+                for try await batch in log.subscribe(consumer: "telephony-node:\(node)", from: start) {
+                    for recorded in batch where recorded.type == CallRequested.eventType && recorded.stream.hasPrefix("call-") {
+                        guard recorded.streamVersion == 1, let call = try? recorded.data.decode(as: CallRequested.self) else { continue }
+                        await claim(call)
+                    }
+                }
+            } catch is CancellationError {
+                return
+            } catch {
+                logger.warning("telephony node lost the log; following again", metadata: ["error": "\(error)"])
+                try await Task.sleep(for: .seconds(1))
+            }
+        }
+    }
+
+    private func sweepForever() async throws {
+        while !Task.isCancelled {
+            do { try await sweep() } catch is CancellationError { return } catch {
+                logger.warning("sweep for unclaimed calls failed", metadata: ["error": "\(error)"])
+            }
+            try await Task.sleep(for: Self.sweepInterval)
+        }
+    }
+
+    /// Claims calls nobody has claimed, oldest first, as many as there are free channels;
+    /// fails those that waited too long.
+    func sweep() async throws {
+        let free = await pool.freeChannels
+        let client = log.client
+        let logger = self.logger
+        let waiting: [(UUID, Date)] = try await log.run("find unclaimed calls") {
+            let rows = try await client.query("""
+                SELECT call_id, requested_at FROM live_calls WHERE node IS NULL ORDER BY requested_at LIMIT \(max(free, 0) + 16)
+                """, logger: logger)
+            var found: [(UUID, Date)] = []
+            for try await row in rows.decode((UUID, Date).self) { found.append(row) }
+            return found
+        }
+        let now = clock.now()
+        var claimable = free
+        for (callId, requestedAt) in waiting {
+            let events = try await log.read(stream: .call(callId), limit: 2)
+            guard events.count == 1, let first = events.first, first.type == CallRequested.eventType,
+                  let call = try? first.data.decode(as: CallRequested.self) else { continue }
+            if now.timeIntervalSince(requestedAt) > Self.unclaimedCallTimeout {
+                await failUnclaimed(callId, reason: "no-channel")
+            } else if claimable > 0 {
+                claimable -= 1
+                await claim(call)
+            }
+        }
+    }
+
+    /// Claims the call for a free channel of this node and starts it; does nothing when
+    /// the node is full or draining, or another node was first.
+    func claim(_ call: CallRequested) async {
+        let callId = call.callId
+        if running.withLock({ $0[callId] != nil }) { return }
+        guard let channel = await pool.reserve(callId: callId) else { return }
+        let assigned = CallEvent.channelAssigned(ChannelAssigned(callId: callId, node: node, channel: channel, handlerPid: nil, at: clock.now()))
+        do {
+            let event = try assigned.encodedForLog().newEvent(id: EventIDs.uuid(hashing: "call-event:\(callId.uuidString.lowercased()):assigned:\(node)"))
+            _ = try await log.append(to: .call(callId), [event], expected: .exact(1))
+        } catch EventLogError.wrongExpectedVersion {
+            await pool.release(channel: channel)  // another node claimed it (or it is over)
+            return
+        } catch {
+            await pool.release(channel: channel)
+            logger.warning("could not claim a call", metadata: ["call": "\(callId)", "error": "\(error)"])
+            return
+        }
+        let recorder = CallRecorder(callId: callId, agentName: call.agentName, claimedAtVersion: 2, log: log, logger: logger)
+        let plan: CallPlan
+        do {
+            plan = try await planner.plan(call)
+        } catch {
+            logger.warning("call destination unreadable", metadata: ["call": "\(callId)", "error": "\(error)"])
+            await recorder.record(.failed(reason: "destination-unreadable", sipStatus: nil), at: clock.now())
+            await pool.release(channel: channel)
+            return
+        }
+        let pool = self.pool
+        let clock = self.clock
+        let task = Task {
+            await pool.run(plan, on: channel) { progress in await recorder.record(progress, at: clock.now()) }
+            self.running.withLock { _ = $0.removeValue(forKey: callId) }
+        }
+        running.withLock { $0[callId] = task }
+    }
+
+    // MARK: Honest endings
+
+    /// Calls this node claimed before it restarted, and calls of nodes that are gone.
+    private func endAbandonedCalls() async {
+        do {
+            let alive = Set(try await capacity.aliveNodes())
+            let client = log.client
+            let logger = self.logger
+            let claimed: [(UUID, String)] = try await log.run("find abandoned calls") {
+                let rows = try await client.query("SELECT call_id, node FROM live_calls WHERE node IS NOT NULL LIMIT 10000", logger: logger)
+                var found: [(UUID, String)] = []
+                for try await row in rows.decode((UUID, String).self) { found.append(row) }
+                return found
+            }
+            for (callId, owner) in claimed where owner == node || !alive.contains(owner) {
+                if running.withLock({ $0[callId] != nil }) { continue }
+                await failAbandoned(callId, owner: owner, reason: owner == node ? "node-restarted" : "node-lost")
+            }
+        } catch {
+            logger.warning("could not look for abandoned calls", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func failAbandoned(_ callId: UUID, owner: String, reason: String) async {
+        do {
+            let loaded = try await store.load(CallAggregate.self, .call(callId))
+            guard !loaded.state.isFinished, loaded.state.node == owner else { return }
+            let failed = CallEvent.failed(CallFailed(callId: callId, reason: reason, sipStatus: nil, at: clock.now()))
+            let event = try failed.encodedForLog().newEvent(id: EventIDs.uuid(hashing: "call-event:\(callId.uuidString.lowercased()):outcome"))
+            _ = try await log.append(to: .call(callId), [event], expected: .exact(loaded.version))
+            logger.notice("ended an abandoned call", metadata: ["call": "\(callId)", "reason": "\(reason)"])
+        } catch {
+            logger.info("abandoned call not ended here", metadata: ["call": "\(callId)", "error": "\(error)"])
+        }
+    }
+
+    private func failUnclaimed(_ callId: UUID, reason: String) async {
+        let failed = CallEvent.failed(CallFailed(callId: callId, reason: reason, sipStatus: nil, at: clock.now()))
+        do {
+            let event = try failed.encodedForLog().newEvent(id: EventIDs.uuid(hashing: "call-event:\(callId.uuidString.lowercased()):outcome"))
+            _ = try await log.append(to: .call(callId), [event], expected: .exact(1))
+        } catch {
+            logger.info("unclaimed call not failed here", metadata: ["call": "\(callId)", "error": "\(error)"])
+        }
+    }
+
+    func announce(_ event: TelephonyNodeEvent) async {
+        do {
+            let stream = try StreamName.telephonyNode(node)
+            _ = try await log.append(to: stream, [try event.encodedForLog().newEvent(id: UUID())], expected: .any)
+        } catch {
+            logger.warning("could not record the node's state", metadata: ["error": "\(error)"])
+        }
+    }
+}

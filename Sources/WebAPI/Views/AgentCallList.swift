@@ -1,0 +1,5 @@
+/// The agent console's list.
+struct AgentCallList: Encodable, Sendable {
+    let merchantId: String
+    let calls: [AgentCallView]
+}
