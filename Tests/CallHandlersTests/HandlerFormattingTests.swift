@@ -30,6 +30,9 @@ struct HandlerFormattingTests {
         #expect(!tricky.line.contains("\n"))
         #expect(HandlerEvent(parsing: tricky.line) == HandlerEvent(name: "note", fields: [.init("text", "a b=c%de"), .init("who", "Zoë")]))
         #expect(HandlerEvent(parsing: "200 result=0") == nil)
+        let huge = HandlerEvent(name: "big", fields: (0..<16).map { .init("k\($0)", String(repeating: "é", count: 300)) })
+        #expect(huge.line.utf8.count <= 1024)
+        #expect(HandlerEvent(parsing: huge.line)?.fields.count == 1)
     }
 
     @Test func theHeaderIsNameValueLinesEndingWithABlankLine() {

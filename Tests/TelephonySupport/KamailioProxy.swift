@@ -15,10 +15,7 @@ public struct KamailioProxy: Sendable {
     public let port: Int
     /// The run folder (pid file, `kamailio.log`); removed by `stop()`.
     public let runDirectory: URL
-    private let process: Process
-    /// Whether Kamailio leads a process group of its own, so a last-resort SIGKILL can reach
-    /// its worker processes too (they outlive a SIGKILLed main process otherwise).
-    private let leadsProcessGroup: Bool
+    private let child: KamailioChildProcess
 
     static let startTimeoutMilliseconds = 10_000
     static let stopTimeoutMilliseconds = 5_000
@@ -51,26 +48,20 @@ public struct KamailioProxy: Sendable {
             throw .configurationMissing(path: configuration.path)
         }
         guard let kamailio = findKamailio() else { throw .kamailioNotInstalled }
+        // Kamailio binds with SO_REUSEADDR, so it would share a taken port silently.
+        guard udpPortIsFree(listenPort) else { throw .portInUse(port: listenPort) }
 
         let instance = UUID().uuidString.lowercased()
         let runDirectory = FileManager.default.temporaryDirectory
             .appendingPathComponent("cartline-kamailio-\(instance)", isDirectory: true)
         let logFile = runDirectory.appendingPathComponent("kamailio.log")
-        let log: FileHandle
         do {
             try FileManager.default.createDirectory(at: runDirectory, withIntermediateDirectories: true)
-            guard FileManager.default.createFile(atPath: logFile.path, contents: nil) else {
-                throw CocoaError(.fileWriteUnknown)
-            }
-            log = try FileHandle(forWritingTo: logFile)
         } catch {
             throw .runDirectoryUnavailable(path: runDirectory.path, reason: "\(error)")
         }
 
-        let process = Process()
-        process.executableURL = kamailio
-        process.currentDirectoryURL = runDirectory
-        process.arguments = [
+        let arguments = [
             "-f", configuration.path,
             "-DD", "-E",  // stay in the foreground (we own the pid), log to stderr, not syslog
             "-m", "\(sharedMemoryMegabytes)", "-M", "\(processMemoryMegabytes)",
@@ -86,35 +77,35 @@ public struct KamailioProxy: Sendable {
             "-Y", runDirectory.path,
             "-w", runDirectory.path,
         ]
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = log
-        process.standardError = log
+        let child: KamailioChildProcess
         do {
-            try process.run()
+            child = try KamailioChildProcess.spawn(
+                executable: kamailio.path, arguments: arguments, logFile: logFile.path)
         } catch {
-            try? log.close()
             try? FileManager.default.removeItem(at: runDirectory)
-            throw .launchFailed(reason: "\(error)")
+            throw error
         }
-        try? log.close()  // the child holds its own copy
-
-        let pid = process.processIdentifier
-        let proxy = KamailioProxy(
-            port: listenPort, runDirectory: runDirectory, process: process,
-            leadsProcessGroup: getpgid(pid) == pid)
+        let proxy = KamailioProxy(port: listenPort, runDirectory: runDirectory, child: child)
         try await proxy.waitUntilAnswering(instance: instance)
         return proxy
     }
 
     /// Stops Kamailio (SIGTERM, then SIGKILL after 5 s) and removes its run folder.
     public func stop() async {
-        let pid = process.processIdentifier
-        if process.isRunning {
-            kill(pid, SIGTERM)
+        let stateBefore = child.state()
+        if stateBefore == .running {
+            // Kamailio's main process stops its workers itself on SIGTERM.
+            child.send(SIGTERM, wholeGroup: false)
+            if await !exited(withinMilliseconds: Self.stopTimeoutMilliseconds) {
+                child.send(SIGKILL, wholeGroup: true)
+                _ = await exited(withinMilliseconds: Self.stopTimeoutMilliseconds)
+            }
         }
-        if await !exited(withinMilliseconds: Self.stopTimeoutMilliseconds) {
-            kill(leadsProcessGroup ? -pid : pid, SIGKILL)
-            _ = await exited(withinMilliseconds: Self.stopTimeoutMilliseconds)
+        // Workers left behind by a main process that died on its own. The group id stays
+        // reserved while any member lives, so right after the reap this reaches only them;
+        // a second stop() (state .gone) sends nothing.
+        if stateBefore != .gone {
+            child.send(SIGKILL, wholeGroup: true)
         }
         try? FileManager.default.removeItem(at: runDirectory)
     }
@@ -134,9 +125,15 @@ public struct KamailioProxy: Sendable {
         }
         let deadline = ContinuousClock.now + .milliseconds(Self.startTimeoutMilliseconds)
         while ContinuousClock.now < deadline {
-            if !process.isRunning {
-                let failure = KamailioProxyError.exitedEarly(
-                    status: process.terminationStatus, logTail: logTail())
+            switch child.state() {
+            case .running:
+                break
+            case .exited(let status):
+                let failure = KamailioProxyError.exitedEarly(status: status, logTail: logTail())
+                await stop()
+                throw failure
+            case .gone:
+                let failure = KamailioProxyError.exitedEarly(status: -1, logTail: logTail())
                 await stop()
                 throw failure
             }
@@ -174,7 +171,7 @@ public struct KamailioProxy: Sendable {
 
     private func exited(withinMilliseconds limit: Int) async -> Bool {
         let deadline = ContinuousClock.now + .milliseconds(limit)
-        while process.isRunning {
+        while child.state() == .running {
             if ContinuousClock.now >= deadline { return false }
             do {
                 try await Task.sleep(for: .milliseconds(Self.pollIntervalMilliseconds))
@@ -184,6 +181,23 @@ public struct KamailioProxy: Sendable {
             }
         }
         return true
+    }
+
+    /// Whether nothing is bound to UDP 127.0.0.1:`port` (a bind without SO_REUSEADDR fails
+    /// while any socket holds the port, with or without that option).
+    static func udpPortIsFree(_ port: Int) -> Bool {
+        let descriptor = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = in_addr_t(0x7F00_0001).bigEndian
+        return withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
+        }
     }
 
     // MARK: - Settings

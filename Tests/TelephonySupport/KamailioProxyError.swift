@@ -6,6 +6,8 @@ public enum KamailioProxyError: Error, CustomStringConvertible, Sendable {
     case configurationMissing(path: String)
     /// A setting that cannot go into the configuration safely (name, reason).
     case invalidSetting(name: String, reason: String)
+    /// Something already listens on UDP 127.0.0.1:`port`.
+    case portInUse(port: Int)
     /// The run folder or the log file could not be created.
     case runDirectoryUnavailable(path: String, reason: String)
     /// `kamailio` could not be launched at all.
@@ -23,6 +25,8 @@ public enum KamailioProxyError: Error, CustomStringConvertible, Sendable {
             return "the Kamailio configuration \(path) is missing"
         case .invalidSetting(let name, let reason):
             return "invalid Kamailio setting \(name): \(reason)"
+        case .portInUse(let port):
+            return "UDP port 127.0.0.1:\(port) is already in use"
         case .runDirectoryUnavailable(let path, let reason):
             return "cannot prepare the Kamailio run folder \(path): \(reason)"
         case .launchFailed(let reason):

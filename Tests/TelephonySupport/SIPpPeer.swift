@@ -134,7 +134,11 @@ public final class SIPpPeer: Sendable {
     static func isUDPPortBound(_ port: Int) -> Bool {
         let suffix = ":" + String(format: "%04X", port)
         for table in ["/proc/net/udp", "/proc/net/udp6"] {
-            guard let text = try? String(contentsOfFile: table, encoding: .utf8) else { continue }
+            // /proc files report size 0, so read them to EOF rather than trusting the size.
+            guard let handle = FileHandle(forReadingAtPath: table),
+                  let data = try? handle.readToEnd(), let text = String(data: data, encoding: .utf8)
+            else { continue }
+            try? handle.close()
             for line in text.split(separator: "\n").dropFirst() {
                 let fields = line.split(separator: " ", omittingEmptySubsequences: true)
                 if fields.count > 1, fields[1].hasSuffix(suffix) { return true }

@@ -152,22 +152,23 @@ struct CallStatusAPITests {
 
             // Another shopper's open stream, to show it gets none of it.
             let other = harness.shopper()
+            _ = try await other.send(.get, "/v1/carts")  // a session of their own first
             var otherStream = try await EventStreamReader.open(web, other)
 
             // Each later event is pushed as the state after it.
             try await Self.append(harness, callId, events[2])
-            #expect(try await stream.next("call")["status"] as? String == "answered")
+            #expect(try await stream.nextCall("answered")["statusText"] as? String == "Connected — Dana joins in a moment")
             try await Self.append(harness, callId, events[3])
-            let talking = try await stream.next("call")
-            #expect(talking["status"] as? String == "talking")
+            let talking = try await stream.nextCall("talking")
             #expect(talking["statusText"] as? String == "Talking with Dana")
             #expect(talking["talkingSince"] is String)
             try await Self.append(harness, callId, Self.ended(callId))
-            let ended = try await stream.next("call")
-            #expect(ended["status"] as? String == "ended")
+            let ended = try await stream.nextCall("ended")
             #expect(ended["statusText"] as? String == "Call ended after 3 min 12 s")
             #expect(ended["durationSeconds"] as? Int == 192)
             #expect(!stream.seen.contains("4930123456"), "the number is personal data")
+            // Only pushes of states before the catch-up's may come late, never a step back after a push.
+            #expect(stream.statusesSkipped.allSatisfy { ["requested", "connecting", "ringing"].contains($0) }, "\(stream.statusesSkipped)")
 
             // The other shopper's next push is their own offer: no call event came before it.
             _ = try await OfferAPITests.offeredCart(harness, other)
@@ -195,7 +196,7 @@ struct CallStatusAPITests {
             var stream = try await EventStreamReader.open(web, shopper)
             #expect(try await stream.next("call")["status"] as? String == "connecting")  // the catch-up
             try await Self.append(harness, callId, Self.connectingEvents(callId)[1])
-            #expect(try await stream.next("call")["status"] as? String == "ringing")
+            #expect(try await stream.nextCall("ringing")["statusText"] as? String == "Your phone is ringing")
         }
     }
 }
@@ -279,6 +280,7 @@ struct EventStreamReader {
         let port = try #require(web.harness.client.port)
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/v1/offers/stream")
         let cookies = await shopper.cookies
+        #expect(!cookies.isEmpty, "a stream without the shopper's session would be another shopper's")
         request.headers.add(name: "Cookie", value: cookies.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
         request.headers.add(name: "Accept", value: "text/event-stream")
         let response = try await web.http.execute(request, timeout: timeout)
@@ -297,6 +299,18 @@ struct EventStreamReader {
         seen += text
         pending += text
     }
+
+    /// The next `event: call` whose status is `status`: pushes of earlier states may still
+    /// arrive after the catch-up (the page ignores a step back), and are skipped.
+    mutating func nextCall(_ status: String) async throws -> [String: Any] {
+        while true {
+            let call = try await next("call")
+            if call["status"] as? String == status { return call }
+            statusesSkipped.append(call["status"] as? String ?? "?")
+        }
+    }
+
+    private(set) var statusesSkipped: [String] = []
 
     /// The `data:` of the next event named `name` (others are skipped), as JSON.
     mutating func next(_ name: String) async throws -> [String: Any] {

@@ -48,7 +48,10 @@ public struct HandlerEvent: Sendable, Equatable {
         var line = "800 event=\(ProtocolText.word(name, fallback: "unknown"))"
         for field in fields.prefix(Self.maxFields) {
             let value = ProtocolText.singleLine(field.value, maxBytes: Self.maxValueBytes)
-            line += " \(ProtocolText.word(field.key, fallback: "key"))=\(ProtocolText.percentEncoded(value))"
+            let text = " \(ProtocolText.word(field.key, fallback: "key"))=\(ProtocolText.percentEncoded(value))"
+            // Whole fields only, and never past the protocol's line limit.
+            guard line.utf8.count + text.utf8.count <= HandlerCommandParser.maxLineBytes else { break }
+            line += text
         }
         return line
     }

@@ -15,6 +15,12 @@ public struct CallRequested: EventPayload {
     public let agentName: String
     public let agentSipUri: String
     public let at: Date
+
+    public init(callId: UUID, offerId: UUID?, cartId: UUID, shopperId: UUID, merchantId: String, mode: ContactPreferences.Mode,
+                destination: String, agentName: String, agentSipUri: String, at: Date) {
+        self.callId = callId; self.offerId = offerId; self.cartId = cartId; self.shopperId = shopperId; self.merchantId = merchantId
+        self.mode = mode; self.destination = destination; self.agentName = agentName; self.agentSipUri = agentSipUri; self.at = at
+    }
 }
 
 public struct OfferAccepted: EventPayload {

@@ -74,8 +74,10 @@ public final class MediaEngine: Sendable {
     /// Pass the call's other leg as `neighbour` to put both on one event loop: bridged audio then
     /// relays without a thread hop per packet.
     public func openLeg(near neighbour: RTPLeg? = nil) async throws(MediaError) -> RTPLeg {
-        guard phase.withLock({ $0 }) == .started else {
-            throw phase.withLock({ $0 }) == .shutDown ? .shutDown : .notStarted
+        switch phase.withLock({ $0 }) {
+        case .started: break
+        case .created: throw .notStarted
+        case .shutDown: throw .shutDown
         }
         let id = try registry.reserve()
         let (shard, ports) = cursor.withLock { cursor in
@@ -87,7 +89,7 @@ public final class MediaEngine: Sendable {
                 cursor.shard &+= 1
             }
             defer { cursor.portStep &+= 1 }
-            return (shard, candidatePorts(step: cursor.portStep))
+            return (shard, CandidatePorts(range: configuration.portRange, step: cursor.portStep))
         }
         let endpoint = LegEndpoint(id: id, shard: shard, settings: settings)
         let channel: any Channel
@@ -128,16 +130,7 @@ public final class MediaEngine: Sendable {
         return statistics
     }
 
-    /// Ports to try for a leg: [0] (ephemeral), or every even port of the range starting at this leg's turn.
-    private func candidatePorts(step: Int) -> [Int] {
-        guard let range = configuration.portRange else { return [0] }
-        let first = range.lowerBound + (range.lowerBound & 1)
-        let evenPorts = first > range.upperBound ? 0 : (range.upperBound - first) / 2 + 1
-        guard evenPorts > 0 else { return [] }
-        return (0..<evenPorts).map { first + 2 * ((step + $0) % evenPorts) }
-    }
-
-    private func bind(_ endpoint: LegEndpoint, ports: [Int]) async throws(MediaError) -> any Channel {
+    private func bind(_ endpoint: LegEndpoint, ports: CandidatePorts) async throws(MediaError) -> any Channel {
         let host = configuration.bindHost
         let bootstrap = DatagramBootstrap(group: endpoint.loop)
             .channelOption(.maxMessagesPerRead, value: 16)
@@ -147,7 +140,8 @@ public final class MediaEngine: Sendable {
                     endpoint.attach(channel: channel)
                 }
             }
-        for port in ports {
+        for attempt in 0..<ports.count {
+            let port = ports.port(attempt: attempt)
             do {
                 return try await bootstrap.bind(host: host, port: port).get()
             } catch let error as IOError where configuration.portRange != nil && error.errnoCode == EADDRINUSE {

@@ -1,0 +1,62 @@
+import CartlineTestSupport
+import Domain
+import Engine
+import EventLog
+import Foundation
+import TelephonyNode
+import TelephonyTestSupport
+import Testing
+
+/// The telephony role against a real Postgres and real SIPp phones: calls are claimed
+/// from the log, placed, and recorded back into it.
+@Suite("The telephony node places requested calls and records them")
+struct NodeCallTests {
+    @Test func aRequestedCallIsClaimedPlacedBridgedAndRecordedWithItsBillableTime() async throws {
+        try await TestDatabase.with { db in
+            try await db.withEventLog { log in
+                let customer = try await SIPpPeer.start(scenario: .fixture("uas-hangs-up.xml"), extraArguments: ["-d", "3000", "-rtp_echo"])
+                let agent = try await SIPpPeer.start(scenario: .builtIn("uas"), extraArguments: ["-rtp_echo"])
+                defer { Task { await customer.stop(); await agent.stop() } }
+                try await NodeHarness.withNode(log, name: "node-a") { _ in
+                    let callId = try await NodeHarness.requestCall(log, destination: "sip:shopper@127.0.0.1:\(customer.port)",
+                                                                   agentURI: "sip:dana@127.0.0.1:\(agent.port)")
+                    let events = try await NodeHarness.waitForCall(log, callId, until: ["CallEnded", "CallFailed"])
+                    #expect(events.map(\.type) == ["CallRequested", "ChannelAssigned", "CallRinging", "CallAnswered", "CallEnded"]
+                            || events.map(\.type) == ["CallRequested", "ChannelAssigned", "CallRinging", "CallAnswered", "AgentBridged", "CallEnded"],
+                            "\(events.map(\.type))")
+                    let assigned = try #require(events.first { $0.type == "ChannelAssigned" }).data.decode(as: ChannelAssigned.self)
+                    #expect(assigned.node == "node-a")
+                    let ended = try #require(events.last).data.decode(as: CallEnded.self)
+                    #expect(ended.cause == "customer-hangup")
+                    #expect(ended.answeredMilliseconds > 2_000)
+                }
+            }
+        }
+    }
+
+    @Test func twoNodesRaceForOneCallAndExactlyOnePlacesIt() async throws {
+        try await TestDatabase.with { db in
+            try await db.withEventLog { log in
+                let customer = try await SIPpPeer.start(scenario: .builtIn("uas"), calls: 2)
+                defer { Task { await customer.stop() } }
+                try await NodeHarness.withNode(log, name: "node-one") { one in
+                    try await NodeHarness.withNode(log, name: "node-two") { two in
+                        let callId = try await NodeHarness.requestCall(log, destination: "sip:shopper@127.0.0.1:\(customer.port)",
+                                                                       agentURI: "sip:nobody@127.0.0.1:9")
+                        _ = try await NodeHarness.waitForCall(log, callId, until: ["CallAnswered", "CallFailed"])
+                        let events = try await log.read(stream: .call(callId))
+                        #expect(events.filter { $0.type == "ChannelAssigned" }.count == 1, "\(events.map(\.type))")
+                        let placed = await one.pool.liveCalls().count + two.pool.liveCalls().count
+                        #expect(placed <= 1)
+                        // Whichever node won hangs up when ops says so; the call ends honestly.
+                        let winner = try #require(events.first { $0.type == "ChannelAssigned" }).data.decode(as: ChannelAssigned.self).node
+                        let node = winner == "node-one" ? one : two
+                        _ = await node.opsControl.hangUp(callId: callId)
+                        let final = try await NodeHarness.waitForCall(log, callId, until: ["CallEnded", "CallFailed"])
+                        #expect(final.filter { $0.type == "CallEnded" || $0.type == "CallFailed" }.count == 1)
+                    }
+                }
+            }
+        }
+    }
+}
