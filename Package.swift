@@ -148,6 +148,16 @@ let package = Package(
             dependencies: ["EventLog"],
             path: "Tools/bench/Sources/cartline-bench-append"
         ),
+        .executableTarget(
+            name: "cartline-bench-telephony",
+            dependencies: [
+                "Telephony", "TelephonyNode", "CallHandlers", "Engine", "EventLog", "Domain",
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),  // the bench's own PostgresClient
+            ],
+            path: "Tools/bench/Sources/cartline-bench-telephony"
+        ),
         .testTarget(name: "DomainTests", dependencies: ["Domain"]),
         // Telephony tests run real SIPp peers (fixtures in Tests/Fixtures/sipp) and real child processes.
         .target(name: "TelephonyTestSupport", path: "Tests/TelephonySupport"),

@@ -4,6 +4,8 @@ import Foundation
 public enum CallProgress: Sendable, Equatable {
     /// The handler process started (its pid) on the channel.
     case handlerStarted(pid: Int32?)
+    /// The INVITE of a leg (`customer` or `agent`) is on the wire.
+    case dialling(leg: String)
     /// The customer's phone rings.
     case ringing(sipStatus: Int)
     /// The customer answered.

@@ -165,6 +165,7 @@ actor CallSession {
             return .ok(SIPFailureReason.unavailable.rawValue)
         }
         if target == .customer { customer = leg; phase = "dialling" } else { agent = leg }
+        await report(.dialling(leg: target.rawValue))
         Task { await leg.follow() }
         switch await leg.settled() {
         case .answered:

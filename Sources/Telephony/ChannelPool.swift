@@ -122,6 +122,8 @@ public actor ChannelPool: OpsControl {
         case .handlerStarted(let pid):
             channels[channel - 1].handlerPid = pid
             liveCallsByID[callId]?.handlerPid = pid
+        case .dialling(let leg):
+            publish("dialling", callId: callId, channel: channel, detail: "INVITE to the \(leg)")
         case .ringing(let status):
             liveCallsByID[callId]?.phase = "ringing"
             publish("call-ringing", callId: callId, channel: channel, detail: "SIP \(status)")

@@ -52,7 +52,7 @@ public struct HandlerExitRecord: Codable, Sendable, Equatable {
     public var pid: Int32
     public var channel: Int?
     public var callId: UUID?
-    /// `exited 0`, `exited 3`, `signal 9` …
+    /// `exited(0)`, `exited(3)`, `signalled(9)` …
     public var status: String
     public var at: Date
 

@@ -31,7 +31,7 @@ actor CallRecorder {
         let event: CallEvent
         let kind: String
         switch progress {
-        case .handlerStarted:
+        case .handlerStarted, .dialling:
             return
         case .ringing(let status):
             guard !rang else { return }

@@ -32,10 +32,13 @@ public final class TelephonyNodeService: Service, Sendable {
     let logger: Logger
     let capacity: TelephonyCapacity
     private let running = Mutex<[UUID: Task<Void, Never>]>([:])
+    private let observer: (@Sendable (UUID, CallProgress) -> Void)?
     private let sipPort = Mutex<Int?>(nil)
 
+    /// `observer` hears every call's progress as it happens (benchmarks time call set-up with it).
     public init(pool: ChannelPool, log: EventLog, store: AggregateStore, vault: PersonalDataVault,
-                clock: any WallClock = SystemClock(), logger: Logger) {
+                clock: any WallClock = SystemClock(), logger: Logger, observer: (@Sendable (UUID, CallProgress) -> Void)? = nil) {
+        self.observer = observer
         self.pool = pool
         self.log = log
         self.store = store
@@ -173,8 +176,12 @@ public final class TelephonyNodeService: Service, Sendable {
         }
         let pool = self.pool
         let clock = self.clock
+        let observer = self.observer
         let task = Task {
-            await pool.run(plan, on: channel) { progress in await recorder.record(progress, at: clock.now()) }
+            await pool.run(plan, on: channel) { progress in
+                observer?(callId, progress)
+                await recorder.record(progress, at: clock.now())
+            }
             self.running.withLock { _ = $0.removeValue(forKey: callId) }
         }
         running.withLock { $0[callId] = task }

@@ -25,11 +25,13 @@ struct TwoProcessEngagementTests {
             let secrets = ServeProcess.Secrets()
             let first = try ServeProcess(databaseURL: db.url, secrets: secrets)
             #expect(try await first.waitHealthy(), "\(first.log)")
-            // The first process takes the leadership of the projection and the saga: two locks of
-            // ProjectorRunner.lockClass ('proj', 0x7072_6F6A); a telephony node holds one of its own ('tele').
+            // The first process takes the leadership of the projection and the saga: their two locks
+            // (ProjectorRunner.lockClass 'proj' = 0x7072_6F6A, key hashtext(name); other projections
+            // and a telephony node's own lock are not what this test is about).
             try await Self.waitFor("the first process to lead", seconds: 10) {
                 let rows = try await db.client.query("""
                     SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = 1886547818
+                      AND objid::text::int8 IN (hashtext('unconcluded_carts')::int8 & 4294967295, hashtext('engagement_saga')::int8 & 4294967295)
                       AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
                     """, logger: TestDatabase.logger)
                 for try await count in rows.decode(Int64.self) { return count == 2 }

@@ -62,6 +62,9 @@ ensure_dev_secrets() {
         echo "CARTLINE_ADMIN_TOKEN=$(python3 -c 'import secrets; print(secrets.token_urlsafe(24))')"
       } > "$file" )
   fi
+  # Files from before the telephony node lack its ops token: add one.
+  grep -q '^CARTLINE_OPS_TOKEN=' "$file" || ( umask 077
+    echo "CARTLINE_OPS_TOKEN=$(python3 -c 'import secrets; print(secrets.token_urlsafe(24))')" >> "$file" )
   set -a; source "$file"; set +a
 }
 

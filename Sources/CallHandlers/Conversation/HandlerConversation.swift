@@ -16,7 +16,8 @@ import Synchronization
 /// 520) and counted, and more than `maxBadLines` of them end the conversation with
 /// `handler-protocol`. Commands come in lockstep: the next line is read only when the caller
 /// asks for the next command, so a handler writing ahead is held back by its pipe. Events may
-/// be sent from any task at any time with `send(event:)`.
+/// be sent from any task at any time with `send(event:)`. Always call `finish()`: it is what
+/// ends the process group and records the exit status.
 public final class HandlerConversation: Sendable {
     /// The process, nil when it could not be started.
     public let process: HandlerProcess?

@@ -1,6 +1,7 @@
 /// Bounds on one handler process and its conversation.
 public struct HandlerLimits: Sendable, Equatable {
-    /// Longest line read from or written to a handler, in bytes, newline excluded.
+    /// Longest line read from or written to a handler, in bytes, newline excluded (commands
+    /// are also held to the protocol's 1024 by the parser, whatever this says).
     public var maxLineBytes: Int = HandlerCommandParser.maxLineBytes
     /// Commands (valid or not) accepted per second; beyond it each line gets `520`.
     public var maxCommandsPerSecond: Int = 200

@@ -60,8 +60,11 @@ public enum EngagementSaga {
     /// The shopper accepts `offerId`: only an open, unexpired offer of a cart still
     /// unconcluded; the destination comes from the preferences (PSTN → the E.164 number,
     /// VoIP → the SIP URI) and the merchant's first sales agent takes the call.
+    /// `sealedDestination` is that destination sealed under the shopper's key, which is what
+    /// the event stores (personal data never sits in clear in the log).
     public static func accept(offerId: UUID, callId: UUID, cart: CartState, preferences: ContactPreferences?,
-                              agents: [SalesAgent], state: EngagementState, now: Date) throws(DomainError) -> [EngagementEvent] {
+                              agents: [SalesAgent], state: EngagementState, now: Date,
+                              sealedDestination: String? = nil) throws(DomainError) -> [EngagementEvent] {
         if state.acceptedOffers.contains(offerId) { return [] }  // a retried accept
         guard let offer = state.openOffer, offer.offerId == offerId else { throw .rejected("the offer is no longer open") }
         guard now < offer.expiresAt else { throw .rejected("the offer expired") }
@@ -72,7 +75,8 @@ public enum EngagementSaga {
         guard let destination else { throw .rejected("your preferences name no \(preferences.mode == .pstn ? "phone number" : "SIP URI")") }
         guard let agent = agents.first else { throw .rejected("the merchant has no sales agent to take the call") }
         let call = CallRequested(callId: callId, offerId: offerId, cartId: cart.id, shopperId: cart.shopperId, merchantId: cart.merchantId,
-                                 mode: preferences.mode, destination: destination, agentName: agent.name, agentSipUri: agent.sipUri, at: now)
+                                 mode: preferences.mode, destination: sealedDestination ?? destination, agentName: agent.name,
+                                 agentSipUri: agent.sipUri, at: now)
         return [.accepted(OfferAccepted(offerId: offerId, mode: preferences.mode, callId: callId, at: now)), .callRequested(call)]
     }
 
@@ -87,7 +91,8 @@ public enum EngagementSaga {
     /// hours or without a free channel, a callback and when; or why not (no consent, no
     /// preferences, nothing in the cart). A cart that already has a call keeps that call.
     public static func help(via: String, callId: UUID, cart: CartState, preferences: ContactPreferences?, agents: [SalesAgent],
-                            freeChannels: Int, state: EngagementState, now: Date) -> (HelpOutcome, [EngagementEvent]) {
+                            freeChannels: Int, state: EngagementState, now: Date,
+                            sealedDestination: String? = nil) -> (HelpOutcome, [EngagementEvent]) {
         if let call = state.call { return (.call(call), []) }
         func record(_ outcome: HelpOutcome) -> (HelpOutcome, [EngagementEvent]) {
             switch outcome {
@@ -110,7 +115,7 @@ public enum EngagementSaga {
         }
         guard freeChannels > 0 else { return record(.callback(at: now.addingTimeInterval(600), reason: "all advisors are busy")) }
         return record(.call(CallRequested(callId: callId, offerId: nil, cartId: cart.id, shopperId: cart.shopperId, merchantId: cart.merchantId,
-                                          mode: preferences.mode, destination: destination, agentName: agent.name,
+                                          mode: preferences.mode, destination: sealedDestination ?? destination, agentName: agent.name,
                                           agentSipUri: agent.sipUri, at: now)))
     }
 

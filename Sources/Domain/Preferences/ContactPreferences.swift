@@ -26,6 +26,9 @@ public struct ContactPreferences: Equatable, Sendable, Codable {
         self.timeZone = timeZone
     }
 
+    /// Where a call to this shopper goes: the number for PSTN, the SIP URI for VoIP.
+    public var destination: String? { mode == .pstn ? phone : sipUri }
+
     /// `+` then 8…15 digits, the first not zero (ITU-T E.164).
     static func isE164(_ text: String) -> Bool {
         let digits = text.dropFirst()

@@ -145,9 +145,7 @@ public struct SIPParser: Sendable {
             guard headers.count + elements.count <= limits.maxHeaders else { throw .tooManyHeaders(limit: limits.maxHeaders) }
             for element in elements { headers.add(canonical, String(element)) }
         } else {
-            var trimmed = Substring(text)
-            trimmed = ASCII.trim(trimmed)
-            headers.add(canonical, String(trimmed))
+            headers.add(canonical, String(ASCII.trim(text)))
         }
     }
 

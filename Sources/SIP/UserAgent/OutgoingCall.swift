@@ -1,14 +1,3 @@
-/// Username and password for digest challenges (401/407).
-public struct DigestCredentials: Sendable {
-    public var username: String
-    public var password: String
-
-    public init(username: String, password: String) {
-        self.username = username
-        self.password = password
-    }
-}
-
 /// What to call and how: the request for one outbound INVITE.
 public struct OutgoingCall: Sendable {
     /// Where to call, e.g. `sip:+493012345678@carrier.example;user=phone`.

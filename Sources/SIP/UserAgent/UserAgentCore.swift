@@ -320,7 +320,7 @@ final class UserAgentCore {
 
     // MARK: - Shutdown
 
-    /// Sends BYE/CANCEL for every live leg; returns how many legs are still live.
+    /// Refuses new legs and sends BYE/CANCEL for every live one.
     func beginShutdown() {
         shuttingDown = true
         for state in calls.values where state.isLive {
