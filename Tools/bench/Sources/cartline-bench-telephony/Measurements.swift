@@ -32,13 +32,13 @@ enum Measurements {
 /// Prints `RESULT name value`, the lines Tools/bench/telephony reads.
 func result(_ name: String, _ value: Double) {
     print("RESULT \(name) \(value)")
-    fflush(stdout)
+    fflush(nil)  // all streams: Glibc's `stdout` is a global var Swift 6 will not touch
 }
 
 /// Prints a progress line on stdout (the script waits for `PHASE` lines).
 func phase(_ text: String) {
     print("PHASE \(text)")
-    fflush(stdout)
+    fflush(nil)  // all streams: Glibc's `stdout` is a global var Swift 6 will not touch
 }
 
 /// A usage or set-up problem, printed before the benchmark exits with status 2.
