@@ -23,14 +23,16 @@ struct LoadRun {
 
     /// Counts of what the calls reported.
     final class Tally: Sendable {
-        struct Counts { var answered = 0, failed = 0, ended = 0, handlers = 0 }
+        struct Counts { var answered = 0, failed = 0, ended = 0, handlers = 0, lastFailure = "" }
         let counts = Mutex(Counts())
 
         func hear(_ progress: CallProgress) {
             counts.withLock { counts in
                 switch progress {
                 case .answered: counts.answered += 1
-                case .failed: counts.failed += 1
+                case .failed(let reason, let status):
+                    counts.failed += 1
+                    counts.lastFailure = reason + (status.map { " (SIP \($0))" } ?? "")
                 case .ended: counts.ended += 1
                 case .handlerStarted: counts.handlers += 1
                 default: break
@@ -86,7 +88,10 @@ struct LoadRun {
         let statistics = pool.mediaStatistics()
         await pool.shutdown()
         await running.value
-        guard tally.snapshot.answered == 1 else { throw BenchError("the single call was not answered (is the SIPp UAS at \(customer) up?)") }
+        let counts = tally.snapshot
+        guard counts.answered == 1 else {
+            throw BenchError("the single call was not answered (handler started: \(counts.handlers), failed: '\(counts.lastFailure)'; is the SIPp UAS at \(customer) up?)")
+        }
         return (statistics.sendJitterP99, statistics.sendJitterSamples)
     }
 
