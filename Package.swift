@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Targets follow ../shared/DESIGN.md §2: layers only look down.
+// Targets follow docs/architecture.md §2: layers only look down.
 // EventLog knows nothing of carts or calls; Domain (later) stays pure.
 let package = Package(
     name: "cartline",

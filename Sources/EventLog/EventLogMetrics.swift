@@ -10,6 +10,6 @@ struct EventLogMetrics: Sendable {
     let commitBatchEvents = Recorder(label: "cartline_eventlog_commit_batch_events", aggregate: true)
     let batchRetries = Counter(label: "cartline_eventlog_commit_retries_total")
     let eventsRead = Counter(label: "cartline_eventlog_events_read_total")
-    /// Age of the oldest transaction holding an xid: readers cannot pass it (DESIGN.md §3).
+    /// Age of the oldest transaction holding an xid: readers cannot pass it (docs/architecture.md §3).
     let horizonAgeSeconds = Gauge(label: "cartline_eventlog_horizon_age_seconds")
 }

@@ -1,7 +1,7 @@
 /// A place in the log's commit-safe order: the writing transaction, then the global position.
 ///
 /// Readers order by `(transactionId, globalPosition)` and read only below the transaction
-/// horizon, so a position that commits late is still delivered (DESIGN.md §3).
+/// horizon, so a position that commits late is still delivered (docs/architecture.md §3).
 public struct LogPosition: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
     public let transactionId: Int64
     public let globalPosition: Int64

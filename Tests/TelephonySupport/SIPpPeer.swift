@@ -102,17 +102,17 @@ public final class SIPpPeer: Sendable {
     /// Whether the SIPp process is still running.
     public var isRunning: Bool { process.isRunning }
 
-    /// Ends SIPp (SIGTERM, then SIGKILL after 2 s) and waits for it.
+    /// Ends SIPp and waits for it, and removes its working folder.
     public func stop() async {
+        defer { try? FileManager.default.removeItem(at: workDirectory) }
         guard process.isRunning else { return }
-        process.terminate()
-        let deadline = ContinuousClock.now + .seconds(2)
+        // SIGKILL at once: a child that Foundation started from a concurrency thread inherits
+        // that thread's blocked signals, so SIGTERM may never reach it; a test peer keeps no
+        // state worth a graceful exit (read `output` before stopping).
+        kill(process.processIdentifier, SIGKILL)
+        let deadline = ContinuousClock.now + .seconds(5)
         while process.isRunning, ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(10))
-        }
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
         }
     }
 

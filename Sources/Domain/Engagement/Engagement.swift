@@ -1,6 +1,6 @@
 import Foundation
 
-/// The engagement rules (DESIGN.md §5) as one pure function: whether to offer a call for
+/// The engagement rules (docs/architecture.md §5) as one pure function: whether to offer a call for
 /// an idle cart. The merchant's economics decide first; the shopper's consent, quiet hours,
 /// one offer per cart, the cooldown after a decline, the holdout group and capacity can
 /// each say no.

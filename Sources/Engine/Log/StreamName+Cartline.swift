@@ -1,7 +1,7 @@
 import EventLog
 import Foundation
 
-/// Cartline's stream names (DESIGN.md §4). UUIDs are lowercased so a name is the same
+/// Cartline's stream names (docs/architecture.md §4). UUIDs are lowercased so a name is the same
 /// whichever way an id was written.
 extension StreamName {
     public static func cart(_ id: UUID) -> StreamName { known("cart-\(id.uuidString.lowercased())") }
