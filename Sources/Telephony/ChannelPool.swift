@@ -50,6 +50,7 @@ public actor ChannelPool: OpsControl {
     public func start() async throws -> Int {
         let port = try await resources.userAgent.start()
         try await resources.media.start()
+        await resources.startWarmHandlers()
         started = true
         return port
     }
@@ -61,6 +62,7 @@ public actor ChannelPool: OpsControl {
         for _ in 0..<200 where channels.contains(where: { $0.session != nil }) {
             try? await Task.sleep(for: .milliseconds(25))
         }
+        await resources.stopWarmHandlers()
         await resources.userAgent.shutdown()
         await resources.media.shutdown()
         tail.finishAll()
@@ -189,7 +191,7 @@ public actor ChannelPool: OpsControl {
         return PoolStatus(state: draining ? "draining" : "running", node: configuration.nodeName, maxChannels: channels.count,
                           busy: busy, free: channels.count - busy - failed, failed: failed,
                           handler: ([configuration.handler.executable] + configuration.handler.arguments).joined(separator: " "),
-                          warmHandlers: nil, channels: statuses, handlerRestarts: handlerRestarts, lastExits: lastExits)
+                          warmHandlers: await resources.warmStatus(), channels: statuses, handlerRestarts: handlerRestarts, lastExits: lastExits)
     }
 
     public func liveCalls() async -> [LiveCall] {
@@ -215,7 +217,13 @@ public actor ChannelPool: OpsControl {
         return true
     }
 
-    public func restartWarmHandlers() async -> Int { 0 }
+    /// Replaces the warm handlers with new processes (after a new handler was installed).
+    public func restartWarmHandlers() async -> Int {
+        let restarted = await resources.startWarmHandlers()
+        handlerRestarts += restarted
+        if restarted > 0 { publish("handlers-restarted", callId: nil, channel: nil, detail: "\(restarted) warm handlers restarted") }
+        return restarted
+    }
 
     public nonisolated func eventTail() -> AsyncStream<OpsEvent> { tail.subscribe() }
 }

@@ -4,6 +4,7 @@ import Logging
 import Media
 import NIOCore
 import SIP
+import Synchronization
 
 /// What every channel of a node shares: the SIP user agent, the media engine, the prompts
 /// and the way handlers are started.
@@ -14,6 +15,8 @@ final class ChannelResources: Sendable {
     let prompts: PromptLibrary
     let eventLoopGroup: any EventLoopGroup
     let logger: Logger
+    /// Handlers started ahead of calls, when configured; replaced by `restartWarmHandlers`.
+    private let warm = Mutex<WarmPool?>(nil)
 
     init(configuration: TelephonyConfiguration, eventLoopGroup: any EventLoopGroup, logger: Logger) {
         self.configuration = configuration
@@ -32,11 +35,51 @@ final class ChannelResources: Sendable {
         self.prompts = PromptLibrary(directory: configuration.promptsDirectory)
     }
 
-    /// Starts the call's handler and sends it its header (a spawn failure gives a
-    /// conversation without a process that says why).
+    /// Starts the call's handler and sends it its header: a warm one when the warm pool has
+    /// one ready (or is not failed), else a new process (a spawn failure gives a conversation
+    /// without a process that says why).
     func startHandler(header: HandlerHeader) async -> HandlerConversation {
-        await HandlerConversation.start(spec: configuration.handler, header: header, limits: configuration.handlerLimits,
-                                        eventLoopGroup: eventLoopGroup, logger: logger)
+        if let pool = warm.withLock({ $0 }) {
+            do {
+                let process = try await pool.take()
+                return await HandlerConversation.begin(with: process, header: header, limits: configuration.handlerLimits, logger: logger)
+            } catch {
+                logger.warning("no warm handler; starting one for the call", metadata: ["error": "\(error)"])
+            }
+        }
+        return await HandlerConversation.start(spec: configuration.handler, header: header, limits: configuration.handlerLimits,
+                                               eventLoopGroup: eventLoopGroup, logger: logger)
+    }
+
+    /// Starts (or restarts) the warm pool when one is configured; returns its size.
+    @discardableResult
+    func startWarmHandlers() async -> Int {
+        guard configuration.warmHandlers > 0 else { return 0 }
+        let size = min(configuration.warmHandlers, WarmPoolConfiguration.maxSize)
+        let fresh = WarmPool(configuration: WarmPoolConfiguration(spec: configuration.handler, size: size, limits: configuration.handlerLimits),
+                             eventLoopGroup: eventLoopGroup)
+        let old = warm.withLock { current -> WarmPool? in
+            defer { current = fresh }
+            return current
+        }
+        await old?.shutdown()
+        await fresh.start()
+        return size
+    }
+
+    func stopWarmHandlers() async {
+        let old = warm.withLock { current -> WarmPool? in
+            defer { current = nil }
+            return current
+        }
+        await old?.shutdown()
+    }
+
+    func warmStatus() async -> WarmHandlersStatus? {
+        guard let pool = warm.withLock({ $0 }) else { return nil }
+        let status = await pool.status()
+        let failedUntil = status.failedUntil.map { Date().addingTimeInterval(Double(($0 - .now).components.seconds)) }
+        return WarmHandlersStatus(target: configuration.warmHandlers, ready: status.ready, restarts: status.restarts, failedUntil: failedUntil)
     }
 
     /// The INVITE for one leg: PSTN customers through the trunk with the number as a

@@ -58,6 +58,9 @@ public final class TelephonyNodeService: Service, Sendable {
 
     public func run() async throws {
         try await NodeLiveness(log: log, node: node, logger: logger).whileAlive {
+            // Follow from before the node says it is up, so no call requested after that is
+            // left to the (slower) sweep.
+            let followFrom = try await self.log.horizon()
             let port = try await self.pool.start()
             self.sipPort.withLock { $0 = port }
             self.logger.notice("telephony node started", metadata: ["node": "\(self.node)", "sip-port": "\(port)",
@@ -68,7 +71,7 @@ public final class TelephonyNodeService: Service, Sendable {
             do {
                 try await cancelWhenGracefulShutdown {
                     try await withThrowingDiscardingTaskGroup { group in
-                        group.addTask { try await self.follow() }
+                        group.addTask { try await self.follow(from: followFrom) }
                         group.addTask { try await self.sweepForever() }
                     }
                 }
@@ -89,10 +92,13 @@ public final class TelephonyNodeService: Service, Sendable {
 
     // MARK: Claiming
 
-    private func follow() async throws {
+    private func follow(from first: LogPosition) async throws {
+        var from: LogPosition? = first
         while !Task.isCancelled {
             do {
-                let start = try await log.horizon()
+                let start: LogPosition
+                if let from { start = from } else { start = try await log.horizon() }
+                from = nil  // after a lost connection: from the horizon again; the sweep finds what was missed
                 for try await batch in log.subscribe(consumer: "telephony-node:\(node)", from: start) {
                     for recorded in batch where recorded.type == CallRequested.eventType && recorded.stream.hasPrefix("call-") {
                         guard recorded.streamVersion == 1, let call = try? recorded.data.decode(as: CallRequested.self) else { continue }

@@ -11,6 +11,7 @@ public enum TelephonyNodeSettings {
           CARTLINE_CHANNELS       voice channels of this node (default 8)
           CARTLINE_CALL_HANDLER   call-handler program run per call, with arguments
                                   (default: cartline-call-handler beside this binary)
+          CARTLINE_WARM_HANDLERS  handler processes started ahead of calls (default 0, at most 64)
           CARTLINE_PROMPTS_DIR    folder of <name>.wav prompts (default ./Prompts)
           CARTLINE_SIP_HOST       address of the SIP user agent (default 127.0.0.1)
           CARTLINE_SIP_PORT       its UDP port (default 0: any free port)
@@ -34,6 +35,7 @@ public enum TelephonyNodeSettings {
         let prompts = environment["CARTLINE_PROMPTS_DIR"].map { URL(fileURLWithPath: $0) }
             ?? workingDirectory.appendingPathComponent("Prompts")
         var configuration = TelephonyConfiguration(nodeName: name, maxChannels: channels, handler: handler, promptsDirectory: prompts)
+        configuration.warmHandlers = try integer("CARTLINE_WARM_HANDLERS", in: environment, default: 0, range: 0...64)
         configuration.sipBindHost = environment["CARTLINE_SIP_HOST"] ?? "127.0.0.1"
         configuration.sipBindPort = try integer("CARTLINE_SIP_PORT", in: environment, default: 0, range: 0...65_535)
         configuration.mediaBindHost = environment["CARTLINE_MEDIA_HOST"] ?? configuration.sipBindHost

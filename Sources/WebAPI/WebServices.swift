@@ -35,9 +35,10 @@ public struct WebServices: Sendable {
         self.merchants = merchants
         self.capacity = capacity
         self.carts = CartService(store: store, merchants: merchants, carts: CartDirectory(log: log), clock: clock)
-        self.preferences = PreferencesService(store: store, vault: PersonalDataVault(log: log, sealingKey: sealingKey, sealingKeyID: sealingKeyID), clock: clock)
+        let vault = PersonalDataVault(log: log, sealingKey: sealingKey, sealingKeyID: sealingKeyID)
+        self.preferences = PreferencesService(store: store, vault: vault, clock: clock)
         self.administration = MerchantAdministration(store: store, directory: merchants, clock: clock)
-        self.offers = OfferService(store: store, merchants: merchants, capacity: capacity, clock: clock)
+        self.offers = OfferService(store: store, merchants: merchants, capacity: capacity, clock: clock, vault: vault)
         self.hub = OfferHub(log: log, logger: log.logger)
         self.idempotency = IdempotentRequests(store: IdempotencyStore(log: log))
         self.sessionCookie = SessionCookie(secret: configuration.sessionKey)

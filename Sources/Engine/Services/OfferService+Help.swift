@@ -27,15 +27,23 @@ extension OfferService {
         let free = await capacity.freeChannels()
         let callId = EventIDs.uuid(hashing: "call:cart:\(cart.id.uuidString)")
         let now = clock.now()
+        let sealed = try await sealedDestination(of: preferences, shopperId: cart.shopperId)
         var outcome = EngagementSaga.HelpOutcome.explain("not decided")
         let engagement = try await store.execute(EngagementAggregate.self, .engagement(cart.id)) { state in
             let (decided, events) = EngagementSaga.help(via: via, callId: callId, cart: cart, preferences: preferences, agents: agents,
-                                                        freeChannels: free, state: state, now: now)
+                                                        freeChannels: free, state: state, now: now, sealedDestination: sealed)
             outcome = decided
             return events
         }
         if case .call = outcome, let call = engagement.state.call { try await openCallStream(call); return .call(call) }
         return outcome
+    }
+
+    /// The destination the preferences name, sealed under the shopper's key (nil without a
+    /// vault or a destination: the decision then explains why no call can be made).
+    func sealedDestination(of preferences: ContactPreferences?, shopperId: UUID) async throws -> String? {
+        guard let vault, let destination = preferences?.destination else { return nil }
+        return try await vault.seal(destination, for: shopperId)
     }
 
     /// `call-<id>` with its `CallRequested`, once: the event id derives from the call id.

@@ -12,8 +12,13 @@ public struct OfferService: Sendable {
     let merchants: MerchantDirectory
     let capacity: any ChannelCapacity
     let clock: any WallClock
+    /// Seals the destination (phone number, SIP URI) under the shopper's key before it
+    /// reaches `CallRequested`; without one (engine tests) it is stored as given.
+    let vault: PersonalDataVault?
 
-    public init(store: AggregateStore, merchants: MerchantDirectory, capacity: any ChannelCapacity, clock: any WallClock) {
+    public init(store: AggregateStore, merchants: MerchantDirectory, capacity: any ChannelCapacity, clock: any WallClock,
+                vault: PersonalDataVault? = nil) {
+        self.vault = vault
         self.store = store
         self.merchants = merchants
         self.capacity = capacity
@@ -34,10 +39,11 @@ public struct OfferService: Sendable {
         let agents = try await merchants.merchant(offer.merchantId)?.profile.agents ?? []
         let callId = EventIDs.uuid(hashing: "call:\(offerId.uuidString)")
         let now = clock.now()
+        let sealed = try await sealedDestination(of: preferences, shopperId: shopperId)
         let engagement = try await store.execute(EngagementAggregate.self, .engagement(offer.cartId),
                                                  eventIDs: .derived(from: "accept:\(offerId.uuidString)")) { state in
             try EngagementSaga.accept(offerId: offerId, callId: callId, cart: cartState, preferences: preferences,
-                                      agents: agents, state: state, now: now)
+                                      agents: agents, state: state, now: now, sealedDestination: sealed)
         }
         guard let call = engagement.state.call, call.callId == callId else { throw DomainError.rejected("the offer was not accepted") }
         try await openCallStream(call)

@@ -34,12 +34,12 @@ enum NodeHarness {
     }
 
     /// Runs a node (in a service group of its own) for `body`, then shuts it down gracefully.
-    static func withNode<T: Sendable>(_ log: EventLog, name: String, channels: Int = 4,
+    static func withNode<T: Sendable>(_ log: EventLog, name: String, channels: Int = 4, sealingKey: SecretKey = SecretKey(),
                                       _ body: @Sendable (TelephonyNodeService) async throws -> T) async throws -> T {
         let pool = ChannelPool(configuration: configuration(name: name, channels: channels),
                                eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: TestDatabase.logger)
         let node = TelephonyNodeService(pool: pool, log: log, store: AggregateStore(log: log),
-                                        vault: PersonalDataVault(log: log, sealingKey: SecretKey(), sealingKeyID: "t1"),
+                                        vault: PersonalDataVault(log: log, sealingKey: sealingKey, sealingKeyID: "t1"),
                                         logger: TestDatabase.logger)
         let group = ServiceGroup(configuration: .init(services: [.init(service: node)], logger: TestDatabase.logger))
         let running = Task { try await group.run() }
@@ -58,9 +58,10 @@ enum NodeHarness {
     }
 
     /// Appends a call's intent, as accepting an offer does.
-    static func requestCall(_ log: EventLog, destination: String, agentURI: String, mode: ContactPreferences.Mode = .voip) async throws -> UUID {
+    static func requestCall(_ log: EventLog, destination: String, agentURI: String, mode: ContactPreferences.Mode = .voip,
+                            shopperId: UUID = UUID()) async throws -> UUID {
         let callId = UUID()
-        let call = CallRequested(callId: callId, offerId: nil, cartId: UUID(), shopperId: UUID(), merchantId: "test-shop", mode: mode,
+        let call = CallRequested(callId: callId, offerId: nil, cartId: UUID(), shopperId: shopperId, merchantId: "test-shop", mode: mode,
                                  destination: destination, agentName: "Dana", agentSipUri: agentURI, at: Date())
         let event = try CallEvent.requested(call).encodedForLog().newEvent(id: UUID())
         _ = try await log.append(to: .call(callId), [event], expected: .noStream)
