@@ -22,6 +22,10 @@ OFFER_TIMEOUT_SECONDS = 60
 CALL_STATUSES = ("requested", "connecting", "ringing", "answered", "talking", "ended", "failed")
 
 
+# From accepting to talking (ring, greeting, agent) and from talking to the handset's hang-up (30 s).
+CALL_TIMEOUT_SECONDS = 60
+
+
 def browser():
     options = webdriver.ChromeOptions()
     options.binary_location = "/usr/bin/chromium"
@@ -98,6 +102,11 @@ def main(base_url, screenshot_path, agent_console_url):
         box = driver.find_element(By.ID, "call-section").text
         assert "4930123456" not in box, f"the number is personal data: {box}"
         assert "on your phone" in detail or driver.find_element(By.ID, "call-section").get_attribute("data-status") in ("ended", "failed"), detail
+        # The call is placed for real: the demo handset (behind Kamailio) answers, the greeting
+        # plays, the agent is bridged — the box says the shopper is talking with Dana.
+        WebDriverWait(driver, CALL_TIMEOUT_SECONDS).until(
+            lambda d: d.find_element(By.ID, "call-section").get_attribute("data-status") == "talking")
+        assert "Talking with" in driver.find_element(By.ID, "call-status").text, driver.find_element(By.ID, "call-status").text
         driver.save_screenshot(screenshot_path.replace(".png", "-call.png"))
 
         # A reload keeps the box (the stream's catch-up, or the call id the tab remembers).
@@ -115,6 +124,15 @@ def main(base_url, screenshot_path, agent_console_url):
         assert "Burr grinder" in pop and "phone call" in pop, pop
         assert "4930123456" not in pop, f"the number is personal data: {pop}"
         driver.save_screenshot(screenshot_path.replace(".png", "-agent.png"))
+
+        # The demo handset hangs up after 30 s: the storefront says the call ended, and how long it took.
+        driver.get(base_url)
+        wait_ready(driver)
+        WebDriverWait(driver, CALL_TIMEOUT_SECONDS).until(
+            lambda d: d.find_element(By.ID, "call-section").get_attribute("data-status") == "ended")
+        ended = driver.find_element(By.ID, "call-status").text
+        assert "Call ended after" in ended, ended
+        driver.save_screenshot(screenshot_path.replace(".png", "-ended.png"))
         print(f"storefront browser test passed: cart {first}, {second}; total {total}; offer accepted: {detail}; screenshot {screenshot_path}")
     except Exception:
         driver.save_screenshot(screenshot_path)
