@@ -50,3 +50,24 @@ struct ChannelPoolCallTests {
         }
     }
 }
+
+@Suite("A far end that vanishes")
+struct MediaTimeoutTests {
+    @Test func aCustomerWhoseRTPStopsWithoutABYEEndsTheCallAsMediaTimeout() async throws {
+        let prompts = try PoolHarness.shortPrompts()
+        // No -rtp_echo: the phone answers and then sends nothing, as if it had vanished.
+        try await withPeers([
+            { try await SIPpPeer.start(scenario: .builtIn("uas"), timeout: .seconds(30)) },
+            { try await SIPpPeer.start(scenario: .builtIn("uas"), timeout: .seconds(30), extraArguments: ["-rtp_echo"]) },
+        ]) { peers in
+            let handler = HandlerSpec(executable: PoolHarness.builtBinary("cartline-call-handler"))
+            try await PoolHarness.withPool(PoolHarness.configuration(handler: handler, prompts: prompts)) { pool in
+                let plan = PoolHarness.plan(destination: "sip:shopper@127.0.0.1:\(peers[0].port)", agentURI: "sip:dana@127.0.0.1:\(peers[1].port)")
+                let log = try await placeCall(plan, on: pool)
+                let entries = await log.entries
+                #expect(await log.ending?.cause == "media-timeout", "\(entries)")
+                #expect(await pool.status().busy == 0)
+            }
+        }
+    }
+}

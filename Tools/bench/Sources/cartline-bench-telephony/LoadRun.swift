@@ -75,13 +75,13 @@ struct LoadRun {
 
     /// One call alone on a pool of its own, for the jitter baseline.
     func singleCallJitter() async throws -> (p99: Duration, samples: Int) {
-        let pool = ChannelPool(configuration: configuration(channels: 1, holdSeconds: 3), eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: logger)
+        let pool = ChannelPool(configuration: configuration(channels: 1, holdSeconds: measureSeconds >= 10 ? 10 : 3), eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: logger)
         _ = try await pool.start()
         let call = plan()
         guard let channel = await pool.reserve(callId: call.callId) else { throw BenchError("no channel for the single call") }
         let tally = Tally()
         let running = Task { await pool.run(call, on: channel) { tally.hear($0) } }
-        let deadline = ContinuousClock.now + .seconds(20)
+        let deadline = ContinuousClock.now + .seconds(30)
         while tally.snapshot.ended + tally.snapshot.failed == 0, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(100))
         }
