@@ -70,6 +70,7 @@ struct LoadRun {
         let single = try await singleCallJitter()
         result("jitter_single_p99_ms", Measurements.milliseconds(single.p99))
         result("jitter_single_samples", Double(single.samples))
+        phase("single call done")
         try await loadedPool()
     }
 
@@ -166,6 +167,7 @@ struct LoadRun {
         phase("ending the calls")
         await pool.shutdown()
         for task in running { await task.value }
+        phase("calls ended")
 
         let averageLive = liveCounts.isEmpty ? 0 : Double(liveCounts.reduce(0, +)) / Double(liveCounts.count)
         let averageReceived = receivedRates.isEmpty ? 0 : receivedRates.reduce(0, +) / Double(receivedRates.count)

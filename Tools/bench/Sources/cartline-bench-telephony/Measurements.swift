@@ -35,9 +35,12 @@ func result(_ name: String, _ value: Double) {
     fflush(nil)  // all streams: Glibc's `stdout` is a global var Swift 6 will not touch
 }
 
+/// When the process started, for the times on the progress lines.
+let benchStarted = ContinuousClock.now
+
 /// Prints a progress line on stdout (the script waits for `PHASE` lines).
 func phase(_ text: String) {
-    print("PHASE \(text)")
+    print("PHASE \(text) [\(String(format: "%.1f", Measurements.seconds(ContinuousClock.now - benchStarted))) s]")
     fflush(nil)  // all streams: Glibc's `stdout` is a global var Swift 6 will not touch
 }
 
