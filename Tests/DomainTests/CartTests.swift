@@ -79,13 +79,13 @@ struct CartTests {
         #expect(throws: DomainError.self) { try run([open, open]) == nil }
     }
 
-    @Test func anEmptyCartNeverIdlesAndAnyChangeEndsIdleness() throws {
-        let empty = try #require(try run([open]))
-        #expect(try Cart.decide(.markIdle(sinceVersion: 1), state: empty, now: now).isEmpty)
-        let idle = try #require(try run([open, .addItem(teapot, quantity: 1), .markIdle(sinceVersion: 2)]))
-        #expect(idle.idledAt == now)
-        let active = try #require(try run([open, .addItem(teapot, quantity: 1), .markIdle(sinceVersion: 2), .addItem(cup, quantity: 1)]))
-        #expect(active.idledAt == nil)
+    @Test func anEmptyCartNeverIdlesAndEachVersionIsMarkedOnce() throws {
+        #expect(EngagementSaga.markIdle(sinceVersion: 1, cartHasItems: false, state: EngagementState(), now: now).isEmpty)
+        let marks = EngagementSaga.markIdle(sinceVersion: 2, cartHasItems: true, state: EngagementState(), now: now)
+        #expect(marks == [.idled(CartIdled(at: now, idleSinceVersion: 2))])
+        let marked = marks.reduce(EngagementState()) { EngagementSaga.evolve($0, $1) }
+        #expect(EngagementSaga.markIdle(sinceVersion: 2, cartHasItems: true, state: marked, now: now).isEmpty)
+        #expect(!EngagementSaga.markIdle(sinceVersion: 3, cartHasItems: true, state: marked, now: now).isEmpty)
     }
 
     @Test func moneyNeverMixesCurrenciesOrOverflows() throws {

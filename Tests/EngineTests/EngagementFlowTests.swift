@@ -101,9 +101,16 @@ struct EngagementFlowTests {
                 try await Self.settle(world)
                 #expect(try await world.scheduler.pass() == 0)  // not idle yet
                 world.clock.advance(seconds: 21)
+                let before = try await world.store.load(CartAggregate.self, .cart(cartId)).version
                 #expect(try await world.scheduler.pass() == 1)
                 try await Self.settle(world)
-                #expect(try await world.engagement(cartId) == ["EngagementEvaluated", "CallOffered"])
+                #expect(try await world.engagement(cartId) == ["CartIdled", "EngagementEvaluated", "CallOffered"])
+                // Going idle changed nothing the shopper's concurrency check sees: a change
+                // conditional on the version the page holds still lands (it was a 412 before).
+                #expect(try await world.store.load(CartAggregate.self, .cart(cartId)).version == before)
+                try await world.store.execute(CartAggregate.self, .cart(cartId), condition: .ifVersion(before)) { state in
+                    try Cart.decide(.changeQuantity(sku: "grinder", quantity: 2), state: state, now: world.clock.now())
+                }
                 let offer = try #require(try await world.log.read(stream: .engagement(cartId)).last).data.decode(as: CallOffered.self)
                 #expect(offer.expiresAt == world.clock.now().addingTimeInterval(120))
                 #expect(try await world.scheduler.pass() == 0)  // marked once
@@ -111,12 +118,12 @@ struct EngagementFlowTests {
                 world.clock.advance(seconds: 121)
                 #expect(try await world.scheduler.expireOffers() == 1)
                 #expect(try await world.scheduler.expireOffers() == 0)
-                #expect(try await world.engagement(cartId) == ["EngagementEvaluated", "CallOffered", "OfferExpired"])
+                #expect(try await world.engagement(cartId) == ["CartIdled", "EngagementEvaluated", "CallOffered", "OfferExpired"])
             }
             // The saga's checkpoint is lost (a crash before it committed): it runs again, offers nothing new.
             _ = try await world.log.client.query("DELETE FROM consumer_checkpoints WHERE consumer = 'saga:engagement_saga'", logger: TestDatabase.logger)
             try await Self.run(world) { try await Self.settle(world) }
-            #expect(try await world.engagement(cartId) == ["EngagementEvaluated", "CallOffered", "OfferExpired"])
+            #expect(try await world.engagement(cartId) == ["CartIdled", "EngagementEvaluated", "CallOffered", "OfferExpired"])
         }
     }
 
@@ -150,7 +157,7 @@ struct EngagementFlowTests {
                 try await world.scheduler.pass()
                 try await Self.settle(world)
             }
-            #expect(try await world.engagement(refusing) == ["EngagementEvaluated"])
+            #expect(try await world.engagement(refusing) == ["CartIdled", "EngagementEvaluated"])
             #expect(try await world.decision(refusing)?.reasons == [.noConsent])
             let busy = try await world.cart(for: try await world.shopper(consent: true))
             try await Self.run(world, capacity: 0) {
@@ -173,7 +180,7 @@ struct EngagementFlowTests {
                 try await world.scheduler.pass()
                 try await Self.settle(world)
             }
-            #expect(try await world.engagement(cartId) == ["EngagementEvaluated"])
+            #expect(try await world.engagement(cartId) == ["CartIdled", "EngagementEvaluated"])
             #expect(try await world.decision(cartId)?.reasons == [.holdout])
         }
     }
@@ -200,7 +207,7 @@ struct EngagementFlowTests {
                 #expect(try await world.scheduler.pass() == 1)
                 try await Self.settle(world)
             }
-            #expect(try await world.engagement(cartId) == ["EngagementEvaluated", "CallOffered", "OfferDeclined", "EngagementEvaluated"])
+            #expect(try await world.engagement(cartId) == ["CartIdled", "EngagementEvaluated", "CallOffered", "OfferDeclined", "CartIdled", "EngagementEvaluated"])
             let last = try #require(try await world.log.read(stream: .engagement(cartId)).last).data.decode(as: EngagementEvaluated.self)
             #expect(last.decision.reasons.contains(.coolingDown))
             #expect(!last.decision.offer)

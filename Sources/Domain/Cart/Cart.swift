@@ -49,9 +49,6 @@ public enum Cart {
             }
             guard state.status == .checkingOut else { throw .rejected("checkout has not been started") }
             return [.checkoutCompleted(CheckoutCompleted(orderRef: orderRef, total: state.total, at: now))]
-        case .markIdle(let sinceVersion):
-            guard !state.lines.isEmpty else { return [] }
-            return [.idled(CartIdled(at: now, idleSinceVersion: sinceVersion))]
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 
-/// What a shopper (or the scheduler) asks of a cart. Prices come from the merchant's
+/// What a shopper asks of a cart (nothing else changes a cart: its version is the shopper's
+/// concurrency check). Prices come from the merchant's
 /// catalog, looked up by the caller, never from the client.
 public enum CartCommand: Equatable, Sendable {
     case open(cartId: UUID, shopperId: UUID, merchantId: String, currency: Currency)
@@ -9,5 +10,4 @@ public enum CartCommand: Equatable, Sendable {
     case removeItem(sku: String)
     case startCheckout
     case completeCheckout(orderRef: String)
-    case markIdle(sinceVersion: Int64)
 }

@@ -54,10 +54,17 @@ public struct CheckoutCompleted: EventPayload {
     public let at: Date
 }
 
-/// Appended by the idle scheduler with the cart's expected version, so any concurrent
-/// change by the shopper wins and the cart is looked at again later.
+/// The idle scheduler's mark: the cart has had no change since `idleSinceVersion`. It is
+/// appended to the cart's engagement stream, never to the cart's own (whose version is the
+/// shopper's concurrency check); the saga ignores it if the cart has moved on since.
+/// Older logs hold it in the cart's stream too, and those are still read.
 public struct CartIdled: EventPayload {
     public static let eventType = "CartIdled"
     public let at: Date
     public let idleSinceVersion: Int64
+
+    public init(at: Date, idleSinceVersion: Int64) {
+        self.at = at
+        self.idleSinceVersion = idleSinceVersion
+    }
 }

@@ -3,6 +3,7 @@ import Foundation
 /// What happens in an engagement, as stored in `engagement-<cartId>` streams. Each saga
 /// step names the event that caused it (`cause`), so a step is taken once per cause.
 public enum EngagementEvent: Equatable, Sendable {
+    case idled(CartIdled)
     case evaluated(EngagementEvaluated)
     case offered(CallOffered)
     case declined(OfferDeclined)

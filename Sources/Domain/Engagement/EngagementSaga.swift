@@ -11,11 +11,19 @@ public struct EngagementState: Equatable, Sendable {
     public var call: CallRequested?
     /// When the latest help request promised a callback (nil once a call is requested).
     public var pendingCallbackAt: Date?
+    /// Cart versions already marked idle (each is marked once).
+    public var idledVersions: Set<Int64> = []
 
     public init() {}
 }
 
 public enum EngagementSaga {
+    /// Marks the cart idle since `sinceVersion` — once per version; an empty cart never idles.
+    public static func markIdle(sinceVersion: Int64, cartHasItems: Bool, state: EngagementState, now: Date) -> [EngagementEvent] {
+        guard cartHasItems, !state.idledVersions.contains(sinceVersion) else { return [] }
+        return [.idled(CartIdled(at: now, idleSinceVersion: sinceVersion))]
+    }
+
     /// Answers a `CartIdled` (`cause`): evaluates the rules once per cause and, when they
     /// say yes, offers a call that expires after the merchant's offer TTL. `offerId` is
     /// passed in (derived from the cause by the caller) so a retry offers the same id.
@@ -35,6 +43,8 @@ public enum EngagementSaga {
     public static func evolve(_ state: EngagementState, _ event: EngagementEvent) -> EngagementState {
         var state = state
         switch event {
+        case .idled(let idled):
+            state.idledVersions.insert(idled.idleSinceVersion)
         case .evaluated(let evaluated):
             state.evaluatedCauses.insert(evaluated.cause)
         case .offered(let offered):

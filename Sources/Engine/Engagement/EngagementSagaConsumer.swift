@@ -31,20 +31,30 @@ public struct EngagementSagaConsumer: LogConsumer {
     static let concurrentCarts = 32
 
     public func apply(_ events: [RecordedEvent], connection: PostgresConnection, logger: Logger) async throws {
-        var causes: [(cause: UUID, cartId: UUID)] = []
-        for recorded in events where recorded.type == CartIdled.eventType && recorded.stream.hasPrefix("cart-") {
-            guard let cartId = UUID(uuidString: String(recorded.stream.dropFirst(5))) else { continue }
-            causes.append((recorded.id, cartId))
+        var causes: [(cause: UUID, cartId: UUID, sinceVersion: Int64?)] = []
+        for recorded in events where recorded.type == CartIdled.eventType {
+            if recorded.stream.hasPrefix("engagement-") {
+                guard let cartId = UUID(uuidString: String(recorded.stream.dropFirst(11))),
+                      let idled = try? recorded.data.decode(as: CartIdled.self) else { continue }
+                causes.append((recorded.id, cartId, idled.idleSinceVersion))
+            } else if recorded.stream.hasPrefix("cart-") {
+                // Written by versions that marked the cart's own stream; the version check was the append's.
+                guard let cartId = UUID(uuidString: String(recorded.stream.dropFirst(5))) else { continue }
+                causes.append((recorded.id, cartId, nil))
+            }
         }
         // One cart's causes in order; different carts side by side.
         let byCart = Dictionary(grouping: causes, by: \.cartId).map { $0.value }
         try await forEachConcurrently(byCart, limit: Self.concurrentCarts) { cartCauses in
-            for item in cartCauses { try await self.answer(idled: item.cause, cartId: item.cartId, logger: logger) }
+            for item in cartCauses { try await self.answer(idled: item.cause, cartId: item.cartId, sinceVersion: item.sinceVersion, logger: logger) }
         }
     }
 
-    func answer(idled cause: UUID, cartId: UUID, logger: Logger) async throws {
-        guard let cart = try await store.load(CartAggregate.self, .cart(cartId)).state else { return }
+    func answer(idled cause: UUID, cartId: UUID, sinceVersion: Int64?, logger: Logger) async throws {
+        let loaded = try await store.load(CartAggregate.self, .cart(cartId))
+        guard let cart = loaded.state else { return }
+        // A cart the shopper changed since the mark is not idle: the scheduler looks again later.
+        if let sinceVersion, loaded.version != sinceVersion { return }
         guard let merchant = try await merchants.merchant(cart.merchantId) else {
             logger.warning("idle cart of an unknown merchant", metadata: ["cart": "\(cartId)", "merchant": "\(cart.merchantId)"])
             return

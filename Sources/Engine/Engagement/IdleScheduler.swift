@@ -86,15 +86,21 @@ public final class IdleScheduler: Service, Sendable {
             let (cartId, merchantId, version, lastActivity) = candidate
             guard let merchant = try await merchants.merchant(merchantId),
                   now.timeIntervalSince(lastActivity) >= Double(merchant.profile.engagement.idleThresholdSeconds) else { return }
+            // The projection may lag a change the shopper just made: that change wins.
+            guard try await store.load(CartAggregate.self, .cart(cartId)).version == version else { return }
             do {
-                try await store.execute(CartAggregate.self, .cart(cartId), condition: .ifVersion(version)) { state in
-                    try Cart.decide(.markIdle(sinceVersion: version), state: state, now: now)
+                // The mark never touches the cart's stream: the shopper's next change must not
+                // find a version it did not make. One mark per cart version (ids derive from it).
+                var markedNow = false
+                try await store.execute(EngagementAggregate.self, .engagement(cartId),
+                                        eventIDs: .derived(from: "idle:\(cartId.uuidString.lowercased()):\(version)")) { state in
+                    let events = EngagementSaga.markIdle(sinceVersion: version, cartHasItems: true, state: state, now: now)
+                    markedNow = !events.isEmpty
+                    return events
                 }
-                marked.increment()
-            } catch EngineError.preconditionFailed {
-                return  // the shopper (or another scheduler) changed the cart first
-            } catch let error as DomainError {
-                logger.debug("cart not marked idle", metadata: ["cart": "\(cartId)", "reason": "\(error)"])
+                if markedNow { marked.increment() }
+            } catch EventLogError.eventIdConflict {
+                return  // another scheduler marked this version first
             }
         }
         return marked.value

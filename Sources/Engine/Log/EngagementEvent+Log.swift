@@ -4,6 +4,7 @@ import EventLog
 extension EngagementEvent: LoggedEvent {
     public func encodedForLog() throws(EventLogError) -> EncodedEvent {
         switch self {
+        case .idled(let event): try EncodedEvent(event)
         case .evaluated(let event): try EncodedEvent(event)
         case .offered(let event): try EncodedEvent(event)
         case .declined(let event): try EncodedEvent(event)
@@ -16,6 +17,7 @@ extension EngagementEvent: LoggedEvent {
 
     public init(recorded: RecordedEvent) throws(EngineError) {
         switch recorded.type {
+        case CartIdled.eventType: self = .idled(try recorded.payload(CartIdled.self))
         case EngagementEvaluated.eventType: self = .evaluated(try recorded.payload(EngagementEvaluated.self))
         case CallOffered.eventType: self = .offered(try recorded.payload(CallOffered.self))
         case OfferDeclined.eventType: self = .declined(try recorded.payload(OfferDeclined.self))

@@ -36,6 +36,25 @@ public struct UnconcludedCartsProjection: Projection {
     }
 
     public func apply(_ events: [RecordedEvent], connection: PostgresConnection, logger: Logger) async throws {
+        try await applyCartEvents(events, connection: connection, logger: logger)
+        try await applyIdleMarks(events, connection: connection, logger: logger)
+    }
+
+    /// Idle marks live in the engagement streams: a mark counts only while the cart is still
+    /// at the version it names (a later change of the shopper's has made it active again).
+    private func applyIdleMarks(_ events: [RecordedEvent], connection: PostgresConnection, logger: Logger) async throws {
+        for recorded in events where recorded.type == CartIdled.eventType && recorded.stream.hasPrefix("engagement-") {
+            guard let cartId = UUID(uuidString: String(recorded.stream.dropFirst(11))),
+                  let idled = try? recorded.data.decode(as: CartIdled.self) else { continue }
+            var binds = PostgresBindings()
+            binds.append(cartId); binds.append(idled.at); binds.append(idled.idleSinceVersion)
+            _ = try await connection.query(PostgresQuery(unsafeSQL: """
+                UPDATE \(table) SET idled_at = $2 WHERE cart_id = $1 AND cart_version = $3
+                """, binds: binds), logger: logger)
+        }
+    }
+
+    private func applyCartEvents(_ events: [RecordedEvent], connection: PostgresConnection, logger: Logger) async throws {
         var byCart: [UUID: [RecordedEvent]] = [:]
         for event in events where event.stream.hasPrefix("cart-") {
             guard let cartId = UUID(uuidString: String(event.stream.dropFirst(5))) else { continue }
