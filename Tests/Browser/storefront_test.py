@@ -93,6 +93,13 @@ def main(base_url, screenshot_path, agent_console_url):
         # offer of a call over Server-Sent Events: it appears without a reload.
         WebDriverWait(driver, OFFER_TIMEOUT_SECONDS).until(
             lambda d: d.find_element(By.ID, "offer-section").is_displayed())
+        # Going idle changed nothing the shopper's concurrency check sees: adding an item now
+        # lands, with no "the cart changed elsewhere".
+        third = driver.find_elements(By.CSS_SELECTOR, "button.add-item")[2]
+        third_sku = third.get_attribute("data-sku")
+        third.click()
+        wait.until(lambda d: cart_skus(d) == [first, second, third_sku])
+        assert driver.find_element(By.ID, "message").text == "", driver.find_element(By.ID, "message").text
         driver.find_element(By.ID, "offer-accept").click()
         # The "Your call" box shows the call's state in words (whatever a telephony node has
         # made of it by now), the mode in words, and never the number.
