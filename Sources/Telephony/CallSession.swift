@@ -270,7 +270,10 @@ actor CallSession {
 
     private func reportOutcome() async {
         guard let answeredAt = customerAnsweredAt else {
-            let reason = customerFailure?.reason.rawValue ?? failureReasonForHandler()
+            // A leg we cancelled because the call was stopped (ops, a completed cart) failed
+            // for the stop's reason, not as "cancelled".
+            let stoppedByUs = stopRequested && customerFailure?.reason == .cancelled
+            let reason = stoppedByUs ? (endCause ?? "cancelled") : (customerFailure?.reason.rawValue ?? failureReasonForHandler())
             await report(.failed(reason: reason, sipStatus: customerFailure?.status))
             return
         }
@@ -284,7 +287,8 @@ actor CallSession {
     /// Why a call whose customer never answered failed, when no SIP answer says why.
     private func failureReasonForHandler() -> String {
         switch endCause {
-        case "handler-crashed", "handler-hung", "handler-protocol", "ops-hangup", "max-duration", "node-stopping": endCause ?? "handler-failed"
+        case "handler-crashed", "handler-hung", "handler-protocol", "ops-hangup", "max-duration", "node-stopping", "cart-completed":
+            endCause ?? "handler-failed"
         case "handler-hangup": customer == nil ? "handler-hangup" : "cancelled"
         default: "handler-failed"
         }

@@ -217,6 +217,16 @@ public actor ChannelPool: OpsControl {
         return true
     }
 
+    /// Cancels a call of this node that is not yet connected (still dialling or ringing),
+    /// with `cause`; a call already answered is left alone. True when one was cancelled.
+    public func cancelPending(callId: UUID, cause: String) async -> Bool {
+        guard let live = liveCallsByID[callId], live.phase == "dialling" || live.phase == "ringing",
+              let session = channels.first(where: { $0.callId == callId })?.session else { return false }
+        publish("call-cancelled", callId: callId, channel: live.channel, detail: cause)
+        await session.stop(cause: cause)
+        return true
+    }
+
     /// Replaces the warm handlers with new processes (after a new handler was installed).
     public func restartWarmHandlers() async -> Int {
         let restarted = await resources.startWarmHandlers()

@@ -100,9 +100,14 @@ public final class TelephonyNodeService: Service, Sendable {
                 if let from { start = from } else { start = try await log.horizon() }
                 from = nil  // after a lost connection: from the horizon again; the sweep finds what was missed
                 for try await batch in log.subscribe(consumer: "telephony-node:\(node)", from: start) {
-                    for recorded in batch where recorded.type == CallRequested.eventType && recorded.stream.hasPrefix("call-") {
-                        guard recorded.streamVersion == 1, let call = try? recorded.data.decode(as: CallRequested.self) else { continue }
-                        await claim(call)
+                    for recorded in batch {
+                        if recorded.type == CallRequested.eventType && recorded.stream.hasPrefix("call-") {
+                            guard recorded.streamVersion == 1, let call = try? recorded.data.decode(as: CallRequested.self) else { continue }
+                            await claim(call)
+                        } else if recorded.type == CheckoutCompleted.eventType && recorded.stream.hasPrefix("cart-"),
+                                  let cartId = UUID(uuidString: String(recorded.stream.dropFirst(5))) {
+                            await cancelPendingCall(ofCart: cartId)
+                        }
                     }
                 }
             } catch is CancellationError {
@@ -194,6 +199,23 @@ public final class TelephonyNodeService: Service, Sendable {
     }
 
     // MARK: Honest endings
+
+    /// The shopper completed the purchase: a call of the cart's that is not yet connected is
+    /// cancelled (`cart-completed`) — on this node when it runs here, or before any node
+    /// claimed it. A call already answered goes on: the shopper may be buying with the agent.
+    private func cancelPendingCall(ofCart cartId: UUID) async {
+        do {
+            guard let call = try await store.load(EngagementAggregate.self, .engagement(cartId)).state.call else { return }
+            if await pool.cancelPending(callId: call.callId, cause: "cart-completed") { return }
+            let failed = CallEvent.failed(CallFailed(callId: call.callId, reason: "cart-completed", sipStatus: nil, at: clock.now()))
+            let event = try failed.encodedForLog().newEvent(id: EventIDs.uuid(hashing: "call-event:\(call.callId.uuidString.lowercased()):outcome"))
+            _ = try await log.append(to: .call(call.callId), [event], expected: .exact(1))  // only while unclaimed
+        } catch EventLogError.wrongExpectedVersion {
+            // Claimed already: its node decides.
+        } catch {
+            logger.info("pending call of a completed cart not cancelled here", metadata: ["cart": "\(cartId)", "error": "\(error)"])
+        }
+    }
 
     /// Calls this node claimed before it restarted, and calls of nodes that are gone.
     private func endAbandonedCalls() async {

@@ -31,6 +31,18 @@ struct EngagementTests {
                         lastDeclinedAt: lastDeclinedAt, freeChannels: freeChannels, now: now)
     }
 
+    @Test func noOfferIsMadeThatCannotBeKept() throws {
+        let base = Self.input(preferences: try Self.preferences(), rules: try Self.rules())
+        let noAgent = EngagementInput(cartId: base.cartId, cartValue: base.cartValue, itemCount: base.itemCount, cartIsUnconcluded: true,
+                                      preferences: base.preferences, rules: base.rules, offersMade: 0, lastDeclinedAt: nil,
+                                      freeChannels: 4, agentCount: 0, now: base.now)
+        #expect(Engagement.evaluate(noAgent).reasons == [.noAgent])
+        let checkingOut = EngagementInput(cartId: base.cartId, cartValue: base.cartValue, itemCount: base.itemCount, cartIsUnconcluded: true,
+                                          preferences: base.preferences, rules: base.rules, offersMade: 0, lastDeclinedAt: nil,
+                                          freeChannels: 4, agentCount: 1, cartInCheckout: true, now: base.now)
+        #expect(Engagement.evaluate(checkingOut).reasons == [.inCheckout])
+    }
+
     @Test func aValuableIdleCartOfAConsentingShopperGetsAnOffer() throws {
         let decision = Engagement.evaluate(Self.input(preferences: try Self.preferences(), rules: try Self.rules()))
         #expect(decision == EngagementDecision(offer: true, reasons: [], expectedGainMicros: 18_000_000))

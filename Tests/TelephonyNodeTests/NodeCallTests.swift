@@ -60,3 +60,41 @@ struct NodeCallTests {
         }
     }
 }
+
+@Suite("A completed purchase cancels its pending call")
+struct CompletedCartTests {
+    @Test func aCallStillRingingWhenTheCartCompletesIsCancelledAndAnUnclaimedOneFails() async throws {
+        try await TestDatabase.with { db in
+            try await db.withEventLog { log in
+                // The phone rings and never answers.
+                let customer = try await SIPpPeer.start(scenario: .fixture("sip-ring-no-answer.xml"), timeout: .seconds(60))
+                defer { Task { await customer.stop() } }
+                try await NodeHarness.withNode(log, name: "node-complete") { _ in
+                    let cartId = UUID()
+                    let callId = try await Self.requestCall(log, cartId: cartId, destination: "sip:shopper@127.0.0.1:\(customer.port)")
+                    _ = try await NodeHarness.waitForCall(log, callId, until: ["CallRinging"])
+                    try await Self.complete(log, cartId: cartId)
+                    let events = try await NodeHarness.waitForCall(log, callId, until: ["CallFailed", "CallEnded"])
+                    let failed = try #require(events.last, "\(events.map(\.type))").data.decode(as: CallFailed.self)
+                    #expect(failed.reason == "cart-completed")
+                }
+            }
+        }
+    }
+
+    /// Appends the call's intent to its engagement stream and its own stream, as accepting does.
+    static func requestCall(_ log: EventLog, cartId: UUID, destination: String) async throws -> UUID {
+        let callId = UUID()
+        let call = CallRequested(callId: callId, offerId: nil, cartId: cartId, shopperId: UUID(), merchantId: "test-shop", mode: .voip,
+                                 destination: destination, agentName: "Dana", agentSipUri: "sip:nobody@127.0.0.1:9", at: Date())
+        _ = try await log.append(to: .engagement(cartId), [try EngagementEvent.callRequested(call).encodedForLog().newEvent(id: UUID())], expected: .noStream)
+        _ = try await log.append(to: .call(callId), [try CallEvent.requested(call).encodedForLog().newEvent(id: UUID())], expected: .noStream)
+        return callId
+    }
+
+    static func complete(_ log: EventLog, cartId: UUID) async throws {
+        let eur = try Currency("EUR")
+        let completed = CartEvent.checkoutCompleted(CheckoutCompleted(orderRef: "ORDER-1", total: Money(amountMicros: 1_000_000, currency: eur), at: Date()))
+        _ = try await log.append(to: .cart(cartId), [try completed.encodedForLog().newEvent(id: UUID())], expected: .any)
+    }
+}

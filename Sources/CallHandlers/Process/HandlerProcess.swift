@@ -163,8 +163,13 @@ public final class HandlerProcess: Sendable {
             // SIGKILL cannot be ignored; the bound only guards a process stuck in the kernel.
             exit = await waitForExit(within: .seconds(10))
         }
-        // The group id stays reserved while any member lives, so this reaches only our group.
-        kill(-pid, SIGKILL)
+        // Stragglers (children that outlived the leader). The group id stays reserved while any
+        // member lives; but once the whole group is gone the id can be reused, by a newcomer
+        // whose own pid equals it. Our leader is reaped, so a live process with that pid is
+        // such a newcomer: then the group is not ours and is left alone.
+        if kill(pid, 0) != 0 && errno == ESRCH {
+            kill(-pid, SIGKILL)
+        }
         closePipes()
         return exit ?? .unknown
     }

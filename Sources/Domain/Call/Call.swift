@@ -55,6 +55,7 @@ public enum Call {
         case "no-agent": "No sales agent was free to take the call."
         case "node-restarted": "The call was interrupted on our side."
         case "cancelled": "The call was cancelled."
+        case "cart-completed": "You completed your purchase, so we cancelled the call."
         default: "Something went wrong on our side while placing the call."
         }
     }

@@ -52,6 +52,12 @@ public struct CheckoutCompleted: EventPayload {
     public let orderRef: String
     public let total: Money
     public let at: Date
+
+    public init(orderRef: String, total: Money, at: Date) {
+        self.orderRef = orderRef
+        self.total = total
+        self.at = at
+    }
 }
 
 /// The idle scheduler's mark: the cart has had no change since `idleSinceVersion`. It is

@@ -20,6 +20,8 @@ public enum Engagement {
         if gain <= rules.minimumGainMicros { reasons.append(.belowThreshold) }
         if isHoldout(input.cartId, basisPoints: rules.holdoutBasisPoints) { reasons.append(.holdout) }
         if input.freeChannels <= 0 { reasons.append(.noCapacity) }
+        if input.agentCount <= 0 { reasons.append(.noAgent) }
+        if input.cartInCheckout { reasons.append(.inCheckout) }
         return EngagementDecision(offer: reasons.isEmpty, reasons: reasons, expectedGainMicros: gain)
     }
 

@@ -11,6 +11,10 @@ public struct EngagementDecision: Equatable, Sendable, Codable {
         case belowThreshold
         case holdout
         case noCapacity
+        /// The merchant has no sales agent to take the call.
+        case noAgent
+        /// The shopper is in checkout: no call interrupts a purchase under way.
+        case inCheckout
     }
 
     public let offer: Bool

@@ -14,10 +14,17 @@ public struct EngagementInput: Equatable, Sendable {
     public let lastDeclinedAt: Date?
     /// Free voice channels the telephony side reports (or the configured stand-in).
     public let freeChannels: Int
+    /// Sales agents who could take the call.
+    public let agentCount: Int
+    /// Whether the shopper has started checkout.
+    public let cartInCheckout: Bool
     public let now: Date
 
     public init(cartId: UUID, cartValue: Money, itemCount: Int, cartIsUnconcluded: Bool, preferences: PreferencesSet?,
-                rules: EngagementRules, offersMade: Int, lastDeclinedAt: Date?, freeChannels: Int, now: Date) {
+                rules: EngagementRules, offersMade: Int, lastDeclinedAt: Date?, freeChannels: Int,
+                agentCount: Int = 1, cartInCheckout: Bool = false, now: Date) {
+        self.agentCount = agentCount
+        self.cartInCheckout = cartInCheckout
         self.cartId = cartId
         self.cartValue = cartValue
         self.itemCount = itemCount

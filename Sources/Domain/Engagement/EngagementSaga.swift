@@ -79,6 +79,7 @@ public enum EngagementSaga {
         guard let offer = state.openOffer, offer.offerId == offerId else { throw .rejected("the offer is no longer open") }
         guard now < offer.expiresAt else { throw .rejected("the offer expired") }
         guard cart.status != .completed, !cart.lines.isEmpty else { throw .rejected("the purchase is already concluded") }
+        guard cart.status != .checkingOut else { throw .rejected("you are checking out: finish your purchase, or go back to your cart to talk first") }
         guard let preferences else { throw .rejected("set how we may reach you (preferences) first") }
         guard preferences.consent else { throw .rejected("calls need your consent (preferences)") }
         let destination: String? = preferences.mode == .pstn ? preferences.phone : preferences.sipUri

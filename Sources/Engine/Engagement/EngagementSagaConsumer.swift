@@ -65,7 +65,8 @@ public struct EngagementSagaConsumer: LogConsumer {
             cartId: cartId, cartValue: cart.total, itemCount: cart.itemCount,
             cartIsUnconcluded: cart.status != .completed && !cart.lines.isEmpty, preferences: preferences,
             rules: merchant.profile.engagement, offersMade: engagement.state.offersMade,
-            lastDeclinedAt: engagement.state.lastDeclinedAt, freeChannels: await capacity.freeChannels(), now: clock.now())
+            lastDeclinedAt: engagement.state.lastDeclinedAt, freeChannels: await capacity.freeChannels(),
+            agentCount: merchant.profile.agents.count, cartInCheckout: cart.status == .checkingOut, now: clock.now())
         let offerId = EventIDs.uuid(hashing: "offer:\(cause.uuidString)")
         do {
             try await store.execute(EngagementAggregate.self, .engagement(cartId), eventIDs: .derived(from: "engagement:\(cause.uuidString)"),

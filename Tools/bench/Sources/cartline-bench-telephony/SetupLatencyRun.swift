@@ -23,7 +23,11 @@ struct SetupLatencyRun {
 
     /// When each call was requested and when its INVITE went out.
     final class Timings: Sendable {
-        struct State { var requested: [UUID: ContinuousClock.Instant] = [:]; var dialled: [UUID: ContinuousClock.Instant] = [:] }
+        struct State {
+            var requested: [UUID: ContinuousClock.Instant] = [:]
+            var handlerStarted: [UUID: ContinuousClock.Instant] = [:]
+            var dialled: [UUID: ContinuousClock.Instant] = [:]
+        }
         let state = Mutex(State())
 
         func requested(_ callId: UUID, at instant: ContinuousClock.Instant) { state.withLock { $0.requested[callId] = instant } }
@@ -31,10 +35,21 @@ struct SetupLatencyRun {
             let now = ContinuousClock.now
             state.withLock { state in if state.dialled[callId] == nil { state.dialled[callId] = now } }
         }
+        func handlerStarted(_ callId: UUID) {
+            let now = ContinuousClock.now
+            state.withLock { state in if state.handlerStarted[callId] == nil { state.handlerStarted[callId] = now } }
+        }
         var dialledCount: Int { state.withLock { $0.dialled.count } }
+        /// Requested → INVITE on the wire, per call.
         var latenciesMilliseconds: [Double] {
             state.withLock { state in
                 state.dialled.compactMap { callId, dialled in state.requested[callId].map { Measurements.milliseconds(dialled - $0) } }
+            }
+        }
+        /// Requested → handler process started (claim, plan and spawn), per call.
+        var handlerStartMilliseconds: [Double] {
+            state.withLock { state in
+                state.handlerStarted.compactMap { callId, started in state.requested[callId].map { Measurements.milliseconds(started - $0) } }
             }
         }
     }
@@ -62,6 +77,7 @@ struct SetupLatencyRun {
                                         vault: PersonalDataVault(log: log, sealingKey: SecretKey(), sealingKeyID: "bench"),
                                         logger: logger) { callId, progress in
             switch progress {
+            case .handlerStarted: timings.handlerStarted(callId)
             case .dialling(leg: "customer"): timings.dialled(callId)
             case .answered: Task { _ = await pool.hangUp(callId: callId) }
             default: break
@@ -110,6 +126,9 @@ struct SetupLatencyRun {
             result("setup_requested", Double(calls))
             result("setup_p50_ms", Measurements.quantile(latencies, 0.50))
             result("setup_p99_ms", Measurements.quantile(latencies, 0.99))
+            let handlerStarts = timings.handlerStartMilliseconds
+            result("setup_handler_started_p50_ms", Measurements.quantile(handlerStarts, 0.50))
+            result("setup_handler_started_p99_ms", Measurements.quantile(handlerStarts, 0.99))
             result("append_p50_ms", Measurements.quantile(appendMilliseconds, 0.50))
             result("append_p99_ms", Measurements.quantile(appendMilliseconds, 0.99))
         }
