@@ -170,6 +170,29 @@ struct EngagementFlowTests {
         }
     }
 
+    @Test func consentGivenAfterTheCartWentIdleLeadsToAnOffer() async throws {
+        try await Self.withWorld { world in
+            try await world.register(holdoutBasisPoints: 0)
+            let shopperId = try await world.shopper(consent: false)
+            let cartId = try await world.cart(for: shopperId)
+            try await Self.run(world) {
+                try await Self.settle(world)
+                world.clock.advance(seconds: 21)
+                try await world.scheduler.pass()
+                try await Self.settle(world)
+                #expect(try await world.decision(cartId)?.reasons == [.noConsent])
+                // The shopper agrees to be called, the cart untouched: it is looked at again.
+                let consenting = try ContactPreferences(mode: .voip, phone: nil, sipUri: "sip:ann@example.net", consent: true,
+                                                        quietHours: nil, timeZone: "UTC")
+                try await world.store.execute(ShopperAggregate.self, .shopper(shopperId)) { state in
+                    Shopper.decide(.setPreferences(consenting, sealedPhone: nil), state: state, now: world.clock.now())
+                }
+                try await Self.settle(world)
+            }
+            #expect(try await world.engagement(cartId) == ["CartIdled", "EngagementEvaluated", "EngagementEvaluated", "CallOffered"])
+        }
+    }
+
     @Test func holdoutCartsNeverGetOffers() async throws {
         try await Self.withWorld { world in
             try await world.register(holdoutBasisPoints: 10_000)

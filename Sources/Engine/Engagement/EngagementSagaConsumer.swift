@@ -29,6 +29,8 @@ public struct EngagementSagaConsumer: LogConsumer {
     /// Carts answered at once within a batch: each cart's engagement is its own stream, so
     /// their appends are independent and share group commits.
     static let concurrentCarts = 32
+    /// A shopper's most recent carts looked at again when they give consent.
+    static let cartsReconsidered = 10
 
     public func apply(_ events: [RecordedEvent], connection: PostgresConnection, logger: Logger) async throws {
         var causes: [(cause: UUID, cartId: UUID, sinceVersion: Int64?)] = []
@@ -41,6 +43,17 @@ public struct EngagementSagaConsumer: LogConsumer {
                 // Written by versions that marked the cart's own stream; the version check was the append's.
                 guard let cartId = UUID(uuidString: String(recorded.stream.dropFirst(5))) else { continue }
                 causes.append((recorded.id, cartId, nil))
+            }
+        }
+        // Consent given after a cart went idle: the shopper's idle carts that got no offer are
+        // looked at again, once per preferences change (it is the cause), under every rule.
+        for recorded in events where recorded.type == PreferencesSet.eventType && recorded.stream.hasPrefix("shopper-") {
+            guard let shopperId = UUID(uuidString: String(recorded.stream.dropFirst(8))),
+                  let preferences = try? recorded.data.decode(as: PreferencesSet.self), preferences.consent else { continue }
+            for cartId in try await CartDirectory(log: store.log).cartIDs(of: shopperId).prefix(Self.cartsReconsidered) {
+                let engagement = try await store.load(EngagementAggregate.self, .engagement(cartId)).state
+                guard engagement.offersMade == 0, engagement.call == nil, let idleSince = engagement.idledVersions.max() else { continue }
+                causes.append((recorded.id, cartId, idleSince))  // only while the cart is still as it was when it idled
             }
         }
         // One cart's causes in order; different carts side by side.
