@@ -32,6 +32,9 @@ public final class TelephonyNodeService: Service, Sendable {
     let logger: Logger
     let capacity: TelephonyCapacity
     private let running = Mutex<[UUID: Task<Void, Never>]>([:])
+    /// Calls this node is claiming now: the log follower and the sweep may both see a call,
+    /// and the claim's event id is the same for both, so only one of them may try.
+    private let claiming = Mutex<Set<UUID>>([])
     private let observer: (@Sendable (UUID, CallProgress) -> Void)?
     private let sipPort = Mutex<Int?>(nil)
 
@@ -103,7 +106,10 @@ public final class TelephonyNodeService: Service, Sendable {
                     for recorded in batch {
                         if recorded.type == CallRequested.eventType && recorded.stream.hasPrefix("call-") {
                             guard recorded.streamVersion == 1, let call = try? recorded.data.decode(as: CallRequested.self) else { continue }
-                            await claim(call)
+                            // Claims of one batch go side by side (each first reserves a channel,
+                            // so at most `maxChannels` are under way), and the next batch is not
+                            // held up by them.
+                            Task { await self.claim(call) }
                         } else if recorded.type == CheckoutCompleted.eventType && recorded.stream.hasPrefix("cart-"),
                                   let cartId = UUID(uuidString: String(recorded.stream.dropFirst(5))) {
                             await cancelPendingCall(ofCart: cartId)
@@ -161,16 +167,24 @@ public final class TelephonyNodeService: Service, Sendable {
     /// the node is full or draining, or another node was first.
     func claim(_ call: CallRequested) async {
         let callId = call.callId
+        guard claiming.withLock({ $0.insert(callId).inserted }) else { return }
+        defer { claiming.withLock { _ = $0.remove(callId) } }
         if running.withLock({ $0[callId] != nil }) { return }
         guard let channel = await pool.reserve(callId: callId) else { return }
         let assigned = CallEvent.channelAssigned(ChannelAssigned(callId: callId, node: node, channel: channel, handlerPid: nil, at: clock.now()))
+        // The plan (the cart, the opened destination) is read while the claim commits: both
+        // are on the way from the request to the INVITE.
+        let planner = self.planner
+        let planning = Task { try await planner.plan(call) }
         do {
             let event = try assigned.encodedForLog().newEvent(id: EventIDs.uuid(hashing: "call-event:\(callId.uuidString.lowercased()):assigned:\(node)"))
             _ = try await log.append(to: .call(callId), [event], expected: .exact(1))
         } catch EventLogError.wrongExpectedVersion {
+            planning.cancel()
             await pool.release(channel: channel)  // another node claimed it (or it is over)
             return
         } catch {
+            planning.cancel()
             await pool.release(channel: channel)
             logger.warning("could not claim a call", metadata: ["call": "\(callId)", "error": "\(error)"])
             return
@@ -178,7 +192,7 @@ public final class TelephonyNodeService: Service, Sendable {
         let recorder = CallRecorder(callId: callId, agentName: call.agentName, claimedAtVersion: 2, log: log, logger: logger)
         let plan: CallPlan
         do {
-            plan = try await planner.plan(call)
+            plan = try await planning.value
         } catch {
             logger.warning("call destination unreadable", metadata: ["call": "\(callId)", "error": "\(error)"])
             await recorder.record(.failed(reason: "destination-unreadable", sipStatus: nil), at: clock.now())
