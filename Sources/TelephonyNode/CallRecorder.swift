@@ -49,8 +49,12 @@ actor CallRecorder {
             event = .failed(CallFailed(callId: callId, reason: reason, sipStatus: status, at: now)); kind = "outcome"
         }
         guard !finished else { return }
-        if case .ended = event { finished = true }
-        if case .failed = event { finished = true }
+        switch event {
+        case .answered: BusinessMetrics.call("answered")
+        case .ended: finished = true; BusinessMetrics.call("ended")
+        case .failed(let failed): finished = true; BusinessMetrics.call("failed:\(failed.reason)")
+        default: break
+        }
         await append(event, id: EventIDs.uuid(hashing: "call-event:\(callId.uuidString.lowercased()):\(kind)"))
     }
 

@@ -82,10 +82,17 @@ public struct EngagementSagaConsumer: LogConsumer {
             agentCount: merchant.profile.agents.count, cartInCheckout: cart.status == .checkingOut, now: clock.now())
         let offerId = EventIDs.uuid(hashing: "offer:\(cause.uuidString)")
         do {
+            var decided: [EngagementEvent] = []
             try await store.execute(EngagementAggregate.self, .engagement(cartId), eventIDs: .derived(from: "engagement:\(cause.uuidString)"),
                                     preloaded: engagement) { state in
-                EngagementSaga.decide(idled: cause, input: input, shopperId: cart.shopperId, merchantId: cart.merchantId,
-                                      offerId: offerId, state: state)
+                decided = EngagementSaga.decide(idled: cause, input: input, shopperId: cart.shopperId, merchantId: cart.merchantId,
+                                                offerId: offerId, state: state)
+                return decided
+            }
+            if !decided.isEmpty {
+                let offered = decided.contains { if case .offered = $0 { true } else { false } }
+                BusinessMetrics.decision(offered: offered)
+                if offered { BusinessMetrics.offer("made") }
             }
         } catch EventLogError.eventIdConflict {
             // Another process answered this cause first (with a state read a moment earlier).

@@ -120,7 +120,10 @@ public final class IdleScheduler: Service, Sendable {
                                                     eventIDs: .derived(from: "expire:\(offer.offerId.uuidString)")) { state in
                     EngagementSaga.expire(offerId: offer.offerId, state: state, now: now)
                 }
-                if after.version > engagement.version { expired += 1 }
+                if after.version > engagement.version {
+                    expired += 1
+                    BusinessMetrics.offer("expired")
+                }
             } catch EngineError.preconditionFailed {
                 continue  // answered (or expired) elsewhere meanwhile
             } catch EventLogError.eventIdConflict {

@@ -47,6 +47,7 @@ public struct OfferService: Sendable {
         }
         guard let call = engagement.state.call, call.callId == callId else { throw DomainError.rejected("the offer was not accepted") }
         try await openCallStream(call)
+        BusinessMetrics.offer("accepted")
         return call
     }
 
@@ -56,6 +57,7 @@ public struct OfferService: Sendable {
         try await store.execute(EngagementAggregate.self, .engagement(offer.cartId), eventIDs: .derived(from: "decline:\(offerId.uuidString)")) { state in
             try EngagementSaga.decline(offerId: offerId, state: state, now: now)
         }
+        BusinessMetrics.offer("declined")
     }
 
     /// The shopper's offers still open (not answered, not expired), newest first.
