@@ -3,6 +3,7 @@ import Engine
 import EventLog
 import Foundation
 import Logging
+import WebAPI
 
 struct SealDestinationsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,7 +21,10 @@ struct SealDestinationsCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = Logger(label: "cartline.seal-destinations")
-        let key = try WebConfigurationKey.sealingKey(from: ProcessInfo.processInfo.environment)
+        let key: SecretKey
+        do { key = try WebConfiguration.secretKey("CARTLINE_SEALING_KEY", in: ProcessInfo.processInfo.environment) } catch {
+            throw ValidationError(error.description)
+        }
         do {
             let sealed = try await database.withClient(logger: logger) { client in
                 let log = EventLog(client: client, logger: logger)
@@ -31,15 +35,5 @@ struct SealDestinationsCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("cartline seal-destinations: \(CommandFailure.describe(error))\n".utf8))
             throw ExitCode.failure
         }
-    }
-}
-
-/// The sealing key from the environment, or a usage error naming the variable.
-enum WebConfigurationKey {
-    static func sealingKey(from environment: [String: String]) throws -> SecretKey {
-        guard let text = environment["CARTLINE_SEALING_KEY"], let key = SecretKey(base64: text) else {
-            throw ValidationError("CARTLINE_SEALING_KEY must be set to base64 of 32 random bytes (the key that wraps each shopper's data key)")
-        }
-        return key
     }
 }

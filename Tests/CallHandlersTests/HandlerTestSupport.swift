@@ -2,6 +2,7 @@ import CallHandlers
 import Foundation
 import NIOCore
 import NIOPosix
+import TelephonyTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -28,30 +29,10 @@ enum HandlerTestSupport {
     }
 
     /// An executable SwiftPM built beside the test bundle (or in .build/debug).
-    static func builtBinary(_ name: String) throws -> String {
-        let candidates = [
-            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(name).path,
-            projectRoot.appendingPathComponent(".build/debug/\(name)").path,
-        ]
-        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-            throw HandlerTestError.missing("\(name) not built; looked at \(candidates)")
-        }
-        return found
-    }
+    static func builtBinary(_ name: String) throws -> String { try BuiltProducts.executable(name) }
 
     /// Builds Tools/handlers/sample_plugin.c into a temporary directory with gcc.
-    static func buildSamplePlugin() throws -> String {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cartline-plugin-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let output = directory.appendingPathComponent("sample_plugin.so").path
-        let gcc = Process()
-        gcc.executableURL = URL(fileURLWithPath: "/usr/bin/gcc")
-        gcc.arguments = ["-shared", "-fPIC", "-o", output, tool("sample_plugin.c")]
-        try gcc.run()
-        gcc.waitUntilExit()
-        guard gcc.terminationStatus == 0 else { throw HandlerTestError.missing("gcc failed with \(gcc.terminationStatus)") }
-        return output
-    }
+    static func buildSamplePlugin() throws -> String { try BuiltProducts.samplePlugin() }
 
     static func header(channel: Int = 7) -> HandlerHeader {
         HandlerHeader(channel: channel, callID: UUID().uuidString, mode: .pstn, destination: "+33123456789",
@@ -149,10 +130,6 @@ enum HandlerTestSupport {
             return first ?? []
         }
     }
-}
-
-enum HandlerTestError: Error {
-    case missing(String)
 }
 
 /// The click-to-call flow every sample handler follows when both legs answer.

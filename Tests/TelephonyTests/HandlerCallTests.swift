@@ -8,7 +8,7 @@ import Testing
 /// call with a freed channel, no zombie, and a `handler-…` reason.
 @Suite("Handlers of every kind on real calls")
 struct HandlerCallTests {
-    static var root: URL { Fixtures.directory.deletingLastPathComponent().deletingLastPathComponent() }
+    static var root: URL { BuiltProducts.projectRoot }
 
     /// One answered, bridged call with `handler`; the customer hangs up after a second.
     func completesACall(with handler: HandlerSpec) async throws {
@@ -39,7 +39,7 @@ struct HandlerCallTests {
     }
 
     @Test func theCPluginCompletesACallInItsOwnHostProcess() async throws {
-        let plugin = try Self.buildSamplePlugin()
+        let plugin = try BuiltProducts.samplePlugin()
         try await completesACall(with: HandlerSpec(executable: PoolHarness.builtBinary("cartline-plugin-host"), arguments: [plugin]))
     }
 
@@ -75,18 +75,5 @@ struct HandlerCallTests {
 
     @Test func aHandlerFloodingGarbageEndsItsCallAsHandlerProtocol() async throws {
         try await brokenHandlerFailsTheCall("flood.sh", reason: "handler-protocol")
-    }
-
-    static func buildSamplePlugin() throws -> String {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cartline-plugin-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let output = directory.appendingPathComponent("sample_plugin.so").path
-        let gcc = Process()
-        gcc.executableURL = URL(fileURLWithPath: "/usr/bin/gcc")
-        gcc.arguments = ["-shared", "-fPIC", "-o", output, root.appendingPathComponent("Tools/handlers/sample_plugin.c").path]
-        try gcc.run()
-        gcc.waitUntilExit()
-        try #require(gcc.terminationStatus == 0, "gcc failed")
-        return output
     }
 }

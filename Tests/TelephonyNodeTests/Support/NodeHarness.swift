@@ -17,9 +17,7 @@ enum NodeHarness {
     static var projectRoot: URL { TestDatabase.projectRoot }
 
     static func builtBinary(_ name: String) -> String {
-        let besideBundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(name)
-        if FileManager.default.isExecutableFile(atPath: besideBundle.path) { return besideBundle.path }
-        return projectRoot.appendingPathComponent(".build/debug/\(name)").path
+        (try? BuiltProducts.executable(name)) ?? projectRoot.appendingPathComponent(".build/debug/\(name)").path
     }
 
     static func configuration(name: String, channels: Int = 4) -> TelephonyConfiguration {

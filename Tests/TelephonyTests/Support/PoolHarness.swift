@@ -16,9 +16,7 @@ enum PoolHarness {
 
     /// An executable built beside the test bundle (`cartline-call-handler`, `cartline-plugin-host`).
     static func builtBinary(_ name: String) -> String {
-        let besideBundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(name)
-        if FileManager.default.isExecutableFile(atPath: besideBundle.path) { return besideBundle.path }
-        return Fixtures.directory.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(".build/debug/\(name)").path
+        (try? BuiltProducts.executable(name)) ?? BuiltProducts.projectRoot.appendingPathComponent(".build/debug/\(name)").path
     }
 
     /// A folder of short prompts (each name → `milliseconds` of μ-law silence), so calls
