@@ -2,10 +2,10 @@ import Foundation
 import Synchronization
 
 /// Fans ops events out to live tails. Each tail buffers a bounded number of events and
-/// loses the oldest when its reader is slow; a recent history is kept for new tails.
+/// loses the oldest when its reader is slow; how many tails may be open is the ops API's
+/// to say (its stream slots).
 final class EventTail: Sendable {
     static let bufferedEvents = 256
-    static let maxTails = 64
 
     private let tails = Mutex<[UUID: AsyncStream<OpsEvent>.Continuation]>([:])
 
@@ -16,12 +16,7 @@ final class EventTail: Sendable {
     func subscribe() -> AsyncStream<OpsEvent> {
         let (stream, continuation) = AsyncStream.makeStream(of: OpsEvent.self, bufferingPolicy: .bufferingNewest(Self.bufferedEvents))
         let id = UUID()
-        let accepted = tails.withLock { tails -> Bool in
-            guard tails.count < Self.maxTails else { return false }
-            tails[id] = continuation
-            return true
-        }
-        if !accepted { continuation.finish(); return stream }
+        tails.withLock { $0[id] = continuation }
         continuation.onTermination = { [weak self] _ in _ = self?.tails.withLock { $0.removeValue(forKey: id) } }
         return stream
     }

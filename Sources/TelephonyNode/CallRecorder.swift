@@ -55,7 +55,7 @@ actor CallRecorder {
         case .failed(let failed): finished = true; BusinessMetrics.call("failed:\(failed.reason)")
         default: break
         }
-        await append(event, id: EventIDs.uuid(hashing: "call-event:\(callId.uuidString.lowercased()):\(kind)"))
+        await append(event, id: EventIDs.callEvent(callId, kind))
     }
 
     private func append(_ event: CallEvent, id: UUID) async {

@@ -151,15 +151,16 @@ public final class TelephonyNodeService: Service, Sendable {
         let now = clock.now()
         var claimable = free
         for (callId, requestedAt) in waiting {
+            if now.timeIntervalSince(requestedAt) > Self.unclaimedCallTimeout {
+                await failUnclaimed(callId, reason: "no-channel")  // its append at version 1 is the check
+                continue
+            }
+            guard claimable > 0 else { continue }
             let events = try await log.read(stream: .call(callId), limit: 2)
             guard events.count == 1, let first = events.first, first.type == CallRequested.eventType,
                   let call = try? first.data.decode(as: CallRequested.self) else { continue }
-            if now.timeIntervalSince(requestedAt) > Self.unclaimedCallTimeout {
-                await failUnclaimed(callId, reason: "no-channel")
-            } else if claimable > 0 {
-                claimable -= 1
-                await claim(call)
-            }
+            claimable -= 1
+            await claim(call)
         }
     }
 
@@ -177,7 +178,7 @@ public final class TelephonyNodeService: Service, Sendable {
         let planner = self.planner
         let planning = Task { try await planner.plan(call) }
         do {
-            let event = try assigned.encodedForLog().newEvent(id: EventIDs.uuid(hashing: "call-event:\(callId.uuidString.lowercased()):assigned:\(node)"))
+            let event = try assigned.encodedForLog().newEvent(id: EventIDs.callEvent(callId, "assigned:\(node)"))
             _ = try await log.append(to: .call(callId), [event], expected: .exact(1))
         } catch EventLogError.wrongExpectedVersion {
             planning.cancel()
@@ -221,11 +222,7 @@ public final class TelephonyNodeService: Service, Sendable {
         do {
             guard let call = try await store.load(EngagementAggregate.self, .engagement(cartId)).state.call else { return }
             if await pool.cancelPending(callId: call.callId, cause: "cart-completed") { return }
-            let failed = CallEvent.failed(CallFailed(callId: call.callId, reason: "cart-completed", sipStatus: nil, at: clock.now()))
-            let event = try failed.encodedForLog().newEvent(id: EventIDs.uuid(hashing: "call-event:\(call.callId.uuidString.lowercased()):outcome"))
-            _ = try await log.append(to: .call(call.callId), [event], expected: .exact(1))  // only while unclaimed
-        } catch EventLogError.wrongExpectedVersion {
-            // Claimed already: its node decides.
+            await failUnclaimed(call.callId, reason: "cart-completed")  // claimed already: its node decides
         } catch {
             logger.info("pending call of a completed cart not cancelled here", metadata: ["cart": "\(cartId)", "error": "\(error)"])
         }
@@ -257,7 +254,7 @@ public final class TelephonyNodeService: Service, Sendable {
             let loaded = try await store.load(CallAggregate.self, .call(callId))
             guard !loaded.state.isFinished, loaded.state.node == owner else { return }
             let failed = CallEvent.failed(CallFailed(callId: callId, reason: reason, sipStatus: nil, at: clock.now()))
-            let event = try failed.encodedForLog().newEvent(id: EventIDs.uuid(hashing: "call-event:\(callId.uuidString.lowercased()):outcome"))
+            let event = try failed.encodedForLog().newEvent(id: EventIDs.callEvent(callId, "outcome"))
             _ = try await log.append(to: .call(callId), [event], expected: .exact(loaded.version))
             logger.notice("ended an abandoned call", metadata: ["call": "\(callId)", "reason": "\(reason)"])
         } catch {
@@ -268,7 +265,7 @@ public final class TelephonyNodeService: Service, Sendable {
     private func failUnclaimed(_ callId: UUID, reason: String) async {
         let failed = CallEvent.failed(CallFailed(callId: callId, reason: reason, sipStatus: nil, at: clock.now()))
         do {
-            let event = try failed.encodedForLog().newEvent(id: EventIDs.uuid(hashing: "call-event:\(callId.uuidString.lowercased()):outcome"))
+            let event = try failed.encodedForLog().newEvent(id: EventIDs.callEvent(callId, "outcome"))
             _ = try await log.append(to: .call(callId), [event], expected: .exact(1))
         } catch {
             logger.info("unclaimed call not failed here", metadata: ["call": "\(callId)", "error": "\(error)"])

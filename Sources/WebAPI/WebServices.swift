@@ -14,6 +14,8 @@ public struct WebServices: Sendable {
     let carts: CartService
     public let capacity: any ChannelCapacity
     public let preferences: PreferencesService
+    /// Seals and opens shoppers' personal data (phone numbers, call destinations).
+    public let vault: PersonalDataVault
     let administration: MerchantAdministration
     public let offers: OfferService
     /// Pushes offers and call status to this process's open SSE streams.
@@ -36,6 +38,7 @@ public struct WebServices: Sendable {
         self.capacity = capacity
         self.carts = CartService(store: store, merchants: merchants, carts: CartDirectory(log: log), clock: clock)
         let vault = PersonalDataVault(log: log, sealingKey: sealingKey, sealingKeyID: sealingKeyID)
+        self.vault = vault
         self.preferences = PreferencesService(store: store, vault: vault, clock: clock)
         self.administration = MerchantAdministration(store: store, directory: merchants, clock: clock)
         self.offers = OfferService(store: store, merchants: merchants, capacity: capacity, clock: clock, vault: vault)

@@ -84,8 +84,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         if let (telephonyConfiguration, opsConfiguration) = telephony {
             let pool = ChannelPool(configuration: telephonyConfiguration, eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: logger)
-            let vault = PersonalDataVault(log: log, sealingKey: sealingKey, sealingKeyID: "s1")
-            let node = TelephonyNodeService(pool: pool, log: log, store: services.store, vault: vault, clock: clock, logger: logger)
+            let node = TelephonyNodeService(pool: pool, log: log, store: services.store, vault: services.vault, clock: clock, logger: logger)
             background.append(node)
             let ops = OpsAPI(control: node.opsControl, configuration: opsConfiguration)
             let opsLogger = logger
@@ -93,18 +92,19 @@ struct ServeCommand: AsyncParsableCommand {
                 opsLogger.notice("ops API listening", metadata: ["url": "http://\(opsConfiguration.host):\(port)/ops/v1/status"])
             })
         }
-        let app: any Service
+        // Without the web role the log and the background services run in the group itself.
+        var top: [any Service] = [client]
         if roles.web {
             do {
-                app = try WebApplication.application(services, host: host, port: port, background: background, logger: logger)
+                top.append(try WebApplication.application(services, host: host, port: port, background: background, logger: logger))
             } catch let error as ConfigurationError {
                 throw ValidationError(error.description)
             }
         } else {
-            app = BackgroundServices(services: [log] + background, logger: logger)
+            top += [log] + background
         }
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: client), .init(service: app)],
+            services: top.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         try await group.run()

@@ -16,10 +16,9 @@ struct HandlerConversationTests {
                                                            limits: HandlerTestSupport.limits(), eventLoopGroup: HandlerTestSupport.eventLoopGroup)
         let commands = try await HandlerTestSupport.actAsChannel(conversation, customer: customer, agent: agent)
         let end = await conversation.finish()
-        if let process = conversation.process {
-            #expect(HandlerTestSupport.isGone(pid: process.pid))
-            #expect(conversation.badLines == 0, "stderr: \(process.stderrTail)")
-        }
+        let process = try #require(conversation.process, "the handler never started")
+        #expect(HandlerTestSupport.isGone(pid: process.pid))
+        #expect(conversation.badLines == 0, "stderr: \(process.stderrTail)")
         return (commands, end, conversation.process?.pid)
     }
 

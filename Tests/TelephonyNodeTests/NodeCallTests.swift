@@ -14,21 +14,24 @@ struct NodeCallTests {
     @Test func aRequestedCallIsClaimedPlacedBridgedAndRecordedWithItsBillableTime() async throws {
         try await TestDatabase.with { db in
             try await db.withEventLog { log in
-                let customer = try await SIPpPeer.start(scenario: .fixture("uas-hangs-up.xml"), extraArguments: ["-d", "3000", "-rtp_echo"])
-                let agent = try await SIPpPeer.start(scenario: .builtIn("uas"), extraArguments: ["-rtp_echo"])
-                defer { Task { await customer.stop(); await agent.stop() } }
-                try await NodeHarness.withNode(log, name: "node-a") { _ in
-                    let callId = try await NodeHarness.requestCall(log, destination: "sip:shopper@127.0.0.1:\(customer.port)",
-                                                                   agentURI: "sip:dana@127.0.0.1:\(agent.port)")
-                    let events = try await NodeHarness.waitForCall(log, callId, until: ["CallEnded", "CallFailed"])
-                    #expect(events.map(\.type) == ["CallRequested", "ChannelAssigned", "CallRinging", "CallAnswered", "CallEnded"]
-                            || events.map(\.type) == ["CallRequested", "ChannelAssigned", "CallRinging", "CallAnswered", "AgentBridged", "CallEnded"],
-                            "\(events.map(\.type))")
-                    let assigned = try #require(events.first { $0.type == "ChannelAssigned" }).data.decode(as: ChannelAssigned.self)
-                    #expect(assigned.node == "node-a")
-                    let ended = try #require(events.last).data.decode(as: CallEnded.self)
-                    #expect(ended.cause == "customer-hangup")
-                    #expect(ended.answeredMilliseconds > 2_000)
+                try await withPeers([
+                    { try await SIPpPeer.start(scenario: .fixture("uas-hangs-up.xml"), extraArguments: ["-d", "3000", "-rtp_echo"]) },
+                    { try await SIPpPeer.start(scenario: .builtIn("uas"), extraArguments: ["-rtp_echo"]) },
+                ]) { peers in
+                    let (customer, agent) = (peers[0], peers[1])
+                    try await NodeHarness.withNode(log, name: "node-a") { _ in
+                        let callId = try await NodeHarness.requestCall(log, destination: "sip:shopper@127.0.0.1:\(customer.port)",
+                                                                       agentURI: "sip:dana@127.0.0.1:\(agent.port)")
+                        let events = try await NodeHarness.waitForCall(log, callId, until: ["CallEnded", "CallFailed"])
+                        #expect(events.map(\.type) == ["CallRequested", "ChannelAssigned", "CallRinging", "CallAnswered", "CallEnded"]
+                                || events.map(\.type) == ["CallRequested", "ChannelAssigned", "CallRinging", "CallAnswered", "AgentBridged", "CallEnded"],
+                                "\(events.map(\.type))")
+                        let assigned = try #require(events.first { $0.type == "ChannelAssigned" }).data.decode(as: ChannelAssigned.self)
+                        #expect(assigned.node == "node-a")
+                        let ended = try #require(events.last).data.decode(as: CallEnded.self)
+                        #expect(ended.cause == "customer-hangup")
+                        #expect(ended.answeredMilliseconds > 2_000)
+                }
                 }
             }
         }
@@ -37,24 +40,27 @@ struct NodeCallTests {
     @Test func twoNodesRaceForOneCallAndExactlyOnePlacesIt() async throws {
         try await TestDatabase.with { db in
             try await db.withEventLog { log in
-                let customer = try await SIPpPeer.start(scenario: .builtIn("uas"), calls: 2)
-                defer { Task { await customer.stop() } }
-                try await NodeHarness.withNode(log, name: "node-one") { one in
-                    try await NodeHarness.withNode(log, name: "node-two") { two in
-                        let callId = try await NodeHarness.requestCall(log, destination: "sip:shopper@127.0.0.1:\(customer.port)",
-                                                                       agentURI: "sip:nobody@127.0.0.1:9")
-                        _ = try await NodeHarness.waitForCall(log, callId, until: ["CallAnswered", "CallFailed"])
-                        let events = try await log.read(stream: .call(callId))
-                        #expect(events.filter { $0.type == "ChannelAssigned" }.count == 1, "\(events.map(\.type))")
-                        let placed = await one.pool.liveCalls().count + two.pool.liveCalls().count
-                        #expect(placed <= 1)
-                        // Whichever node won hangs up when ops says so; the call ends honestly.
-                        let winner = try #require(events.first { $0.type == "ChannelAssigned" }).data.decode(as: ChannelAssigned.self).node
-                        let node = winner == "node-one" ? one : two
-                        _ = await node.opsControl.hangUp(callId: callId)
-                        let final = try await NodeHarness.waitForCall(log, callId, until: ["CallEnded", "CallFailed"])
-                        #expect(final.filter { $0.type == "CallEnded" || $0.type == "CallFailed" }.count == 1)
-                    }
+                try await withPeers([
+                    { try await SIPpPeer.start(scenario: .builtIn("uas"), calls: 2) },
+                ]) { peers in
+                    let customer = peers[0]
+                    try await NodeHarness.withNode(log, name: "node-one") { one in
+                        try await NodeHarness.withNode(log, name: "node-two") { two in
+                            let callId = try await NodeHarness.requestCall(log, destination: "sip:shopper@127.0.0.1:\(customer.port)",
+                                                                           agentURI: "sip:nobody@127.0.0.1:9")
+                            _ = try await NodeHarness.waitForCall(log, callId, until: ["CallAnswered", "CallFailed"])
+                            let events = try await log.read(stream: .call(callId))
+                            #expect(events.filter { $0.type == "ChannelAssigned" }.count == 1, "\(events.map(\.type))")
+                            let placed = await one.pool.liveCalls().count + two.pool.liveCalls().count
+                            #expect(placed <= 1)
+                            // Whichever node won hangs up when ops says so; the call ends honestly.
+                            let winner = try #require(events.first { $0.type == "ChannelAssigned" }).data.decode(as: ChannelAssigned.self).node
+                            let node = winner == "node-one" ? one : two
+                            _ = await node.opsControl.hangUp(callId: callId)
+                            let final = try await NodeHarness.waitForCall(log, callId, until: ["CallEnded", "CallFailed"])
+                            #expect(final.filter { $0.type == "CallEnded" || $0.type == "CallFailed" }.count == 1)
+                        }
+                }
                 }
             }
         }
@@ -67,16 +73,19 @@ struct CompletedCartTests {
         try await TestDatabase.with { db in
             try await db.withEventLog { log in
                 // The phone rings and never answers.
-                let customer = try await SIPpPeer.start(scenario: .fixture("sip-ring-no-answer.xml"), timeout: .seconds(60))
-                defer { Task { await customer.stop() } }
-                try await NodeHarness.withNode(log, name: "node-complete") { _ in
-                    let cartId = UUID()
-                    let callId = try await Self.requestCall(log, cartId: cartId, destination: "sip:shopper@127.0.0.1:\(customer.port)")
-                    _ = try await NodeHarness.waitForCall(log, callId, until: ["CallRinging"])
-                    try await Self.complete(log, cartId: cartId)
-                    let events = try await NodeHarness.waitForCall(log, callId, until: ["CallFailed", "CallEnded"])
-                    let failed = try #require(events.last, "\(events.map(\.type))").data.decode(as: CallFailed.self)
-                    #expect(failed.reason == "cart-completed")
+                try await withPeers([
+                    { try await SIPpPeer.start(scenario: .fixture("sip-ring-no-answer.xml"), timeout: .seconds(60)) },
+                ]) { peers in
+                    let customer = peers[0]
+                    try await NodeHarness.withNode(log, name: "node-complete") { _ in
+                        let cartId = UUID()
+                        let callId = try await Self.requestCall(log, cartId: cartId, destination: "sip:shopper@127.0.0.1:\(customer.port)")
+                        _ = try await NodeHarness.waitForCall(log, callId, until: ["CallRinging"])
+                        try await Self.complete(log, cartId: cartId)
+                        let events = try await NodeHarness.waitForCall(log, callId, until: ["CallFailed", "CallEnded"])
+                        let failed = try #require(events.last, "\(events.map(\.type))").data.decode(as: CallFailed.self)
+                        #expect(failed.reason == "cart-completed")
+                }
                 }
             }
         }

@@ -1,5 +1,6 @@
 import Domain
 import EventLog
+import Foundation
 
 extension CallEvent: LoggedEvent {
     public func encodedForLog() throws(EventLogError) -> EncodedEvent {
@@ -32,4 +33,13 @@ extension CallEvent: LoggedEvent {
 public enum CallAggregate: Aggregate {
     public static var initialState: CallState { CallState() }
     public static func evolve(_ state: CallState, _ event: CallEvent) -> CallState { Call.evolve(state, event) }
+}
+
+extension EventIDs {
+    /// The id of a call's event of one kind (`assigned:<node>`, `ringing`, `answered`,
+    /// `bridged`, `outcome`): derived from the call, so a retried or racing append of the
+    /// same fact finds the first instead of writing a second.
+    public static func callEvent(_ callId: UUID, _ kind: String) -> UUID {
+        uuid(hashing: "call-event:\(callId.uuidString.lowercased()):\(kind)")
+    }
 }

@@ -42,8 +42,9 @@ enum NodeHarness {
         let group = ServiceGroup(configuration: .init(services: [.init(service: node)], logger: TestDatabase.logger))
         let running = Task { try await group.run() }
         let deadline = ContinuousClock.now + .seconds(20)
-        while node.boundSIPPort == nil, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
         do {
+            while node.boundSIPPort == nil, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+            try #require(node.boundSIPPort != nil, "node \(name) never bound its SIP port")
             let result = try await body(node)
             await group.triggerGracefulShutdown()
             try await running.value

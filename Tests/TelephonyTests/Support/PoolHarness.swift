@@ -97,19 +97,6 @@ func placeCall(_ plan: CallPlan, on pool: ChannelPool) async throws -> ProgressL
 
 enum PoolTestError: Error { case noFreeChannel }
 
-/// Starts SIPp peers for `body` and stops them whatever happens.
-func withPeers<T: Sendable>(_ starts: [@Sendable () async throws -> SIPpPeer], _ body: @Sendable ([SIPpPeer]) async throws -> T) async throws -> T {
-    var peers: [SIPpPeer] = []
-    do {
-        for start in starts { peers.append(try await start()) }
-        let result = try await body(peers)
-        for peer in peers { await peer.stop() }
-        return result
-    } catch {
-        for peer in peers { await peer.stop() }
-        throw error
-    }
-}
 
 extension SIPpPeer {
     /// A SIPp phone whose scenario streams `talk.wav` once the call is up. SIPp reads the
