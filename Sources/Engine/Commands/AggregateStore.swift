@@ -61,14 +61,30 @@ public struct AggregateStore: Sendable {
         decide: (A.State) throws -> [A.Event]
     ) async throws -> Versioned<A.State> {
         var current = preloaded ?? (condition == .latest ? cache.get(stream, as: A.State.self) : nil)
+        // A state that was not read for this command (cached, or handed in) may be behind.
+        // Only an append checks the version, so a refusal or a no-op decided on it is
+        // checked again against the stream as it is before it is believed.
+        var possiblyBehind = current != nil
         for _ in 1...Self.maxAttempts {
             let loaded: Versioned<A.State>
             if let current { loaded = current } else { loaded = try await load(A.self, stream) }
             if case .ifVersion(let expected) = condition, expected != loaded.version {
                 throw EngineError.preconditionFailed(stream: stream.rawValue, expected: expected, actual: loaded.version)
             }
-            let events = try decide(loaded.state)
-            if events.isEmpty { return loaded }
+            let events: [A.Event]
+            do {
+                events = try decide(loaded.state)
+            } catch where possiblyBehind {
+                possiblyBehind = false
+                current = nil
+                continue
+            }
+            if events.isEmpty {
+                guard possiblyBehind else { return loaded }
+                possiblyBehind = false
+                current = nil
+                continue
+            }
             var newEvents: [NewEvent] = []
             for (index, event) in events.enumerated() {
                 newEvents.append(try event.encodedForLog().newEvent(id: eventIDs.id(at: index)))
@@ -84,6 +100,7 @@ public struct AggregateStore: Sendable {
                     throw EngineError.preconditionFailed(stream: stream.rawValue, expected: expected, actual: actual)
                 }
                 current = nil  // someone else won: read again and decide again
+                possiblyBehind = false
             }
         }
         throw EngineError.contention(stream: stream.rawValue, attempts: Self.maxAttempts)
