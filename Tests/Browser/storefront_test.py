@@ -3,9 +3,9 @@
 real `cartline serve` (started by Tools/browser-test). Adds two items, sets preferences,
 reloads, and checks that the cart and the preferences are still there; then waits for the
 server to push a call offer, accepts it, and sees the call's status (kept over a reload);
-then opens the agent console and sees the call with its status and the shopper's cart. Saves screenshots.
+then waits for the call to end. Saves screenshots.
 
-Usage: storefront_test.py BASE_URL SCREENSHOT_PATH AGENT_CONSOLE_URL
+Usage: storefront_test.py BASE_URL SCREENSHOT_PATH
 """
 import sys
 from datetime import datetime, timezone
@@ -46,7 +46,7 @@ def cart_skus(driver):
         "return Array.from(document.querySelectorAll('#cart-items tr.cart-line')).map(row => row.dataset.sku)")
 
 
-def main(base_url, screenshot_path, agent_console_url):
+def main(base_url, screenshot_path):
     driver = browser()
     try:
         driver.get(base_url)
@@ -124,14 +124,6 @@ def main(base_url, screenshot_path, agent_console_url):
         assert driver.find_element(By.ID, "call-section").is_displayed()
         assert driver.find_element(By.ID, "call-status").text != ""
 
-        # The agent's side: the console lists the call with the shopper's cart.
-        driver.get(agent_console_url)
-        wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#calls li.call")) == 1)
-        pop = driver.find_element(By.CSS_SELECTOR, "#calls li.call").text
-        assert "Burr grinder" in pop and "phone call" in pop, pop
-        assert "4930123456" not in pop, f"the number is personal data: {pop}"
-        driver.save_screenshot(screenshot_path.replace(".png", "-agent.png"))
-
         # The demo handset hangs up after 30 s: the storefront says the call ended, and how long it took.
         driver.get(base_url)
         wait_ready(driver)
@@ -150,6 +142,6 @@ def main(base_url, screenshot_path, agent_console_url):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 4:
-        sys.exit("usage: storefront_test.py BASE_URL SCREENSHOT_PATH AGENT_CONSOLE_URL")
-    main(sys.argv[1], sys.argv[2], sys.argv[3])
+    if len(sys.argv) != 3:
+        sys.exit("usage: storefront_test.py BASE_URL SCREENSHOT_PATH")
+    main(sys.argv[1], sys.argv[2])
