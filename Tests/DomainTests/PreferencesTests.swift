@@ -22,6 +22,33 @@ struct PreferencesTests {
         }
     }
 
+    @Test func thePhoneIsKeptAsE164AndTheTimeZoneAsItsIANAName() throws {
+        let quiet = try QuietHours(start: "21:00", end: "08:00")
+        let preferences = try ContactPreferences(mode: .pstn, phone: "030 123456", sipUri: nil, consent: true, quietHours: quiet,
+                                                 timeZone: "berlin", defaultRegion: "DE")
+        #expect(preferences.phone == "+4930123456")
+        #expect(preferences.phoneNumber?.countryCode == "49")
+        #expect(preferences.destination == "+4930123456")
+        #expect(preferences.timeZone == "Europe/Berlin")
+        let international = try ContactPreferences(mode: .pstn, phone: "+44 20 7946 0958", sipUri: nil, consent: true, quietHours: nil,
+                                                   timeZone: nil)
+        #expect(international.phone == "+442079460958")
+    }
+
+    @Test func quietHoursNeedATimeZoneAndTheRegionMustBeKnown() throws {
+        let quiet = try QuietHours(start: "21:00", end: "08:00")
+        #expect(throws: DomainError.invalid("quiet hours need your time zone; choose a city such as Europe/Berlin")) {
+            try ContactPreferences(mode: .voip, phone: nil, sipUri: "sip:ann@example.net", consent: true, quietHours: quiet, timeZone: nil)
+        }
+        #expect(throws: DomainError.self) {
+            try ContactPreferences(mode: .voip, phone: nil, sipUri: "sip:ann@example.net", consent: true, quietHours: nil, timeZone: nil,
+                                   defaultRegion: "ZZ")
+        }
+        #expect(throws: DomainError.self) {
+            try ContactPreferences(mode: .pstn, phone: "030 123456", sipUri: nil, consent: true, quietHours: nil, timeZone: nil)
+        }
+    }
+
     @Test func quietHoursMayWrapAroundMidnight() throws {
         let night = try QuietHours(start: "21:00", end: "08:00")
         #expect(night.contains(minuteOfDay: 22 * 60))
@@ -62,7 +89,8 @@ struct PreferencesTests {
         let state = try Merchant.decide(.register(merchantId: "demo", profile), state: nil, now: now).reduce(nil) { Merchant.evolve($0, $1) }
         #expect(state?.profile == profile)
         #expect(throws: DomainError.self) { try Merchant.decide(.register(merchantId: "demo", profile), state: state, now: now) }
-        let usdProfile = try MerchantProfile(name: "Demo", currency: try Currency("USD"), catalog: [], agents: [], engagement: rules, pricing: pricing)
+        let usdItem = try CatalogItem(sku: "TEA-1", name: "Teapot", unitPrice: Money(amountMicros: 1, currency: try Currency("USD")))
+        let usdProfile = try MerchantProfile(name: "Demo", currency: try Currency("USD"), catalog: [usdItem], agents: [agent], engagement: rules, pricing: pricing)
         #expect(throws: DomainError.self) { try Merchant.decide(.update(usdProfile), state: state, now: now) }
         #expect(try Merchant.decide(.update(profile), state: state, now: now).isEmpty, "an unchanged profile appends nothing")
     }

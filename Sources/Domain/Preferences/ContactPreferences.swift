@@ -1,7 +1,7 @@
 import Foundation
 
-/// How a shopper wants to be reached, validated. The phone number is plain here and is
-/// sealed (encrypted) by the edge before it reaches an event.
+/// How a shopper wants to be reached, validated. The phone number is plain here (E.164 text)
+/// and is sealed (encrypted) by the edge before it reaches an event.
 public struct ContactPreferences: Equatable, Sendable, Codable {
     public enum Mode: String, Codable, Sendable, CaseIterable { case voip, pstn }
 
@@ -12,12 +12,33 @@ public struct ContactPreferences: Equatable, Sendable, Codable {
     public let quietHours: QuietHours?
     public let timeZone: String?
 
-    public init(mode: Mode, phone: String?, sipUri: String?, consent: Bool, quietHours: QuietHours?, timeZone: String?) throws(DomainError) {
-        if let phone, !Self.isE164(phone) { throw .invalid("phone must be an E.164 number such as +4930123456") }
+    /// Validates and normalises: the phone is read as a `PhoneNumber` (national forms need
+    /// `defaultRegion`, ISO 3166-1 alpha-2) and kept as its E.164 text; the time zone is read
+    /// as a `TimeZoneName` and kept as its IANA identifier; quiet hours need a time zone.
+    public init(mode: Mode, phone: String?, sipUri: String?, consent: Bool, quietHours: QuietHours?, timeZone: String?,
+                defaultRegion: String? = nil) throws(DomainError) {
+        if let defaultRegion { _ = try NumberingPlan.callingCode(checkingRegion: defaultRegion) }
+        let number = try phone.map { (text) throws(DomainError) in try PhoneNumber(parsing: text, defaultRegion: defaultRegion) }
         if let sipUri, !Self.isSIPURI(sipUri) { throw .invalid("sipUri must look like sip:user@host") }
-        if mode == .pstn && phone == nil { throw .invalid("mode pstn needs a phone number") }
+        if mode == .pstn && number == nil { throw .invalid("mode pstn needs a phone number") }
         if mode == .voip && sipUri == nil { throw .invalid("mode voip needs a sipUri") }
-        if let timeZone, TimeZone(identifier: timeZone) == nil { throw .invalid("unknown time zone '\(timeZone)'") }
+        let zone = try timeZone.map { (text) throws(DomainError) in try TimeZoneName(resolving: text) }
+        if quietHours != nil && zone == nil {
+            throw .invalid("quiet hours need your time zone; choose a city such as Europe/Berlin")
+        }
+        self.mode = mode
+        self.phone = number?.e164
+        self.sipUri = sipUri
+        self.consent = consent
+        self.quietHours = quietHours
+        self.timeZone = zone?.identifier
+    }
+
+    /// Preferences as they were recorded, unchecked: rules tightened since (a number plan,
+    /// quiet hours needing a zone) must not make a shopper's stored choices disappear, and an
+    /// erased phone leaves a `pstn` preference without a number (no call can be placed: the
+    /// decision says why). Only for reading what the log or a cookie holds.
+    public init(restoring mode: Mode, phone: String?, sipUri: String?, consent: Bool, quietHours: QuietHours?, timeZone: String?) {
         self.mode = mode
         self.phone = phone
         self.sipUri = sipUri
@@ -26,15 +47,11 @@ public struct ContactPreferences: Equatable, Sendable, Codable {
         self.timeZone = timeZone
     }
 
+    /// The phone number, read again from its E.164 text.
+    public var phoneNumber: PhoneNumber? { phone.flatMap { try? PhoneNumber(parsing: $0, defaultRegion: nil) } }
+
     /// Where a call to this shopper goes: the number for PSTN, the SIP URI for VoIP.
     public var destination: String? { mode == .pstn ? phone : sipUri }
-
-    /// `+` then 8…15 digits, the first not zero (ITU-T E.164).
-    static func isE164(_ text: String) -> Bool {
-        let digits = text.dropFirst()
-        return text.first == "+" && (8...15).contains(digits.count) && digits.first != "0"
-            && digits.allSatisfy { $0.isASCII && $0.isNumber }
-    }
 
     /// `sip:` or `sips:`, a user part, `@`, a host; no spaces or controls; bounded.
     static func isSIPURI(_ text: String) -> Bool {

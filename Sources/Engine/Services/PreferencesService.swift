@@ -29,9 +29,9 @@ public struct PreferencesService: Sendable {
         let loaded = try await store.load(ShopperAggregate.self, .shopper(shopperId))
         guard let set = loaded.state.preferences else { return nil }
         let phone = try await set.sealedPhone.asyncMap { try await vault.open($0, for: shopperId) } ?? nil
-        // An erased phone leaves a pstn preference without a number: report what remains.
-        return try? ContactPreferences(mode: set.mode, phone: phone, sipUri: set.sipUri, consent: set.consent,
-                                       quietHours: set.quietHours, timeZone: set.timeZone)
+        // As recorded: an erased phone leaves a pstn preference without a number (report what remains).
+        return ContactPreferences(restoring: set.mode, phone: phone, sipUri: set.sipUri, consent: set.consent,
+                                  quietHours: set.quietHours, timeZone: set.timeZone)
     }
 }
 

@@ -16,47 +16,79 @@ enum JSONBody {
     }
 
     static func decode<Value: Decodable>(_: Value.Type, from data: Data, allowedFields: Set<String>) throws(Problem) -> Value {
-        if data.isEmpty { throw .badRequest("a JSON body is required") }
+        if data.isEmpty { throw .badRequest("the request needs a JSON object as its body") }
         guard let parsed = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else {
-            throw .badRequest("the body is not valid JSON")
+            throw .badRequest("the body is not valid JSON; check its quotes, commas and brackets")
         }
-        guard let object = parsed as? [String: Any] else { throw .invalid("the body must be a JSON object") }
+        guard let object = parsed as? [String: Any] else { throw .invalid("the body must be a JSON object, such as {\"name\": \"value\"}") }
         if let unknown = object.keys.sorted().first(where: { !allowedFields.contains($0) }) {
-            throw .invalid("unknown field '\(unknown)'; allowed: \(allowedFields.sorted().joined(separator: ", "))")
+            let fields = allowedFields.isEmpty ? "this request takes none" : "the fields are " + allowedFields.sorted().joined(separator: ", ")
+            throw .invalid("unknown field '\(unknown.prefix(64))'; remove it (\(fields))")
         }
         do {
             return try JSONDecoder().decode(Value.self, from: data)
         } catch let error as DecodingError {
-            throw .invalid(describe(error))
+            throw .invalid(describe(error, body: object))
         } catch {
             throw .invalid("the body does not match the expected shape")
         }
     }
 
-    static func describe(_ error: DecodingError) -> String {
+    static func describe(_ error: DecodingError, body: [String: Any] = [:]) -> String {
         func path(_ codingPath: [any CodingKey], _ last: (any CodingKey)? = nil) -> String {
             let keys = (codingPath + (last.map { [$0] } ?? [])).map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
             return keys.isEmpty ? "the body" : "'" + keys.joined(separator: ".").replacingOccurrences(of: ".[", with: "[") + "'"
         }
         switch error {
-        case .keyNotFound(let key, let context): return "missing field \(path(context.codingPath, key))"
-        case .valueNotFound(_, let context): return "\(path(context.codingPath)) must not be null"
+        case .keyNotFound(let key, let context): return "missing field \(path(context.codingPath, key)); add it to the body"
+        case .valueNotFound(let type, let context):
+            return "\(path(context.codingPath)) must be \(describe(type)), not null"
         case .typeMismatch(let type, let context): return "\(path(context.codingPath)) must be \(describe(type))"
         case .dataCorrupted(let context):
-            // Foundation reports a number too large for its field as corrupt data at the root.
-            if context.codingPath.isEmpty { return "the body holds a value out of range (integers must fit in 64 bits)" }
-            return "\(path(context.codingPath)): \(context.debugDescription)"
+            // Foundation reports a number that does not fit its field (1.5 or 10^30 for a
+            // count) as corrupt data at the root, without naming the field.
+            if context.codingPath.isEmpty {
+                guard let field = unfitNumber(in: body) else { return "the body does not match the expected shape" }
+                return "'\(field)' must be a whole number such as 2, and less than 19 digits long"
+            }
+            return "\(path(context.codingPath)) is not valid: \(context.debugDescription)"
         @unknown default: return "the body does not match the expected shape"
         }
     }
 
+    /// Where the first number stands that a whole-number field cannot hold (a fraction, or
+    /// beyond 64 bits), as `items[0].quantity`; nil if there is none. Bounded by the body's size.
+    static func unfitNumber(in value: Any, at path: String = "") -> String? {
+        switch value {
+        case let object as [String: Any]:
+            for key in object.keys.sorted() {
+                if let found = unfitNumber(in: object[key] as Any, at: path.isEmpty ? key : path + "." + key) { return found }
+            }
+        case let array as [Any]:
+            for (index, element) in array.enumerated() {
+                if let found = unfitNumber(in: element, at: path + "[\(index)]") { return found }
+            }
+        case is Bool, is String:
+            return nil
+        case let number as NSNumber:
+            let double = number.doubleValue
+            if double != double.rounded() || abs(double) >= 9.2e18 { return path }
+        default:
+            return nil
+        }
+        return nil
+    }
+
+    /// A JSON type in plain words.
     private static func describe(_ type: Any.Type) -> String {
         switch type {
-        case is String.Type: "a string"
-        case is Int.Type, is Int64.Type: "an integer"
+        case is String.Type: "text in quotes"
+        case is Int.Type, is Int64.Type, is Int32.Type, is UInt.Type, is UInt64.Type: "a whole number"
         case is Bool.Type: "true or false"
-        case is Double.Type: "a number"
-        default: "of another type (\(type))"
+        case is Double.Type, is Float.Type: "a number"
+        case is [Any].Type: "a list in [ ]"
+        case is [String: Any].Type: "an object in { }"
+        default: "a value of another kind"
         }
     }
 }

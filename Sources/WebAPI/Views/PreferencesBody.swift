@@ -1,12 +1,14 @@
 import Domain
 
-/// `PUT /v1/preferences`; also the shape `GET` answers (plus `source`).
+/// `PUT /v1/preferences`; also the shape `GET` answers (plus `source`). `country` (ISO
+/// 3166-1 alpha-2) only says how to read a phone number written without its country code.
+/// Empty strings count as absent, as a form with a blank field sends them.
 struct PreferencesBody: Codable, Sendable {
-    static let fields: Set<String> = ["mode", "phone", "sipUri", "consent", "quietHours", "timeZone"]
+    static let fields: Set<String> = ["mode", "phone", "sipUri", "consent", "quietHours", "timeZone", "country"]
 
     struct Window: Codable, Sendable {
-        let start: String
-        let end: String
+        let start: String?
+        let end: String?
     }
 
     let mode: String
@@ -15,12 +17,28 @@ struct PreferencesBody: Codable, Sendable {
     let consent: Bool
     let quietHours: Window?
     let timeZone: String?
+    let country: String?
 
     /// The validated preferences; Domain's rules give the messages.
     func preferences() throws(DomainError) -> ContactPreferences {
-        guard let mode = ContactPreferences.Mode(rawValue: mode) else { throw .invalid("mode must be voip or pstn, not '\(mode)'") }
-        let window = try quietHours.map { (window) throws(DomainError) in try QuietHours(start: window.start, end: window.end) }
-        return try ContactPreferences(mode: mode, phone: phone, sipUri: sipUri, consent: consent, quietHours: window, timeZone: timeZone)
+        guard let mode = ContactPreferences.Mode(rawValue: mode) else { throw .invalid("mode must be voip or pstn, not '\(mode.prefix(40))'") }
+        return try ContactPreferences(mode: mode, phone: Self.given(phone), sipUri: Self.given(sipUri), consent: consent,
+                                      quietHours: try window(), timeZone: Self.given(timeZone), defaultRegion: Self.given(country))
+    }
+
+    /// Both ends or neither: a window with one end is refused, not dropped.
+    func window() throws(DomainError) -> QuietHours? {
+        switch (Self.given(quietHours?.start), Self.given(quietHours?.end)) {
+        case (nil, nil): return nil
+        case (let start?, let end?): return try QuietHours(start: start, end: end)
+        default: throw .invalid("quiet hours need both a start and an end (e.g. 21:00 to 08:00)")
+        }
+    }
+
+    /// The text, or nil when it is absent or blank.
+    static func given(_ text: String?) -> String? {
+        guard let text, !text.allSatisfy(\.isWhitespace) else { return nil }
+        return text
     }
 }
 
