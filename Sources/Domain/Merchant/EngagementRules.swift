@@ -1,18 +1,22 @@
-/// The merchant's economics and limits for offering calls (used by the engagement saga).
+/// The merchant's economics and limits for offering calls (used by the engagement saga;
+/// `Engagement.evaluate` is the decision, docs/merchant-settings.md explains it to merchants).
 /// Fractions are basis points (1/100 of a percent) so that everything stays an integer.
 public struct EngagementRules: Equatable, Sendable, Codable {
     /// A cart with no change for this long is idle.
     public let idleThresholdSeconds: Int
+    /// Gross margin on the cart's value: 2500 = 25 %.
     public let marginBasisPoints: Int
-    /// Expected increase in conversion from a call.
+    /// How much more likely a purchase is after a call: 1500 = 15 %.
     public let upliftBasisPoints: Int
+    /// What one call is expected to cost the merchant, subtracted from the gain.
     public let expectedCallCostMicros: Int64
-    /// Expected gain must exceed this for an offer.
+    /// Expected gain (value × margin × uplift − call cost) must exceed this for an offer.
     public let minimumGainMicros: Int64
     /// After a decline, no new offer for this long.
     public let cooldownSeconds: Int
     /// Share of eligible carts that get no offer, so uplift can be measured.
     public let holdoutBasisPoints: Int
+    /// How long an offer stays open before it expires.
     public let offerTTLSeconds: Int
 
     public init(idleThresholdSeconds: Int, marginBasisPoints: Int, upliftBasisPoints: Int, expectedCallCostMicros: Int64,

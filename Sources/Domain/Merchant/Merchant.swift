@@ -4,6 +4,7 @@ import Foundation
 public enum MerchantEvent: Equatable, Sendable {
     case registered(MerchantRegistered)
     case updated(MerchantUpdated)
+    case retired(MerchantRetired)
 }
 
 public struct MerchantRegistered: EventPayload {
@@ -19,9 +20,21 @@ public struct MerchantUpdated: EventPayload {
     public let at: Date
 }
 
+/// The merchant stopped trading: no new carts, no new offers; its carts stay readable.
+public struct MerchantRetired: EventPayload {
+    public static let eventType = "MerchantRetired"
+    public let merchantId: String
+    public let at: Date
+}
+
 public struct MerchantState: Equatable, Sendable {
     public let id: String
     public var profile: MerchantProfile
+    /// When the merchant was retired; nil while it is live.
+    public var retiredAt: Date? = nil
+
+    /// Live merchants take carts and get offers; retired ones do neither.
+    public var isRetired: Bool { retiredAt != nil }
 }
 
 /// The merchant decider.
@@ -29,6 +42,8 @@ public enum Merchant {
     public enum Command: Equatable, Sendable {
         case register(merchantId: String, MerchantProfile)
         case update(MerchantProfile)
+        /// Stop trading; retiring a retired merchant changes nothing.
+        case retire
     }
 
     /// Merchant ids appear in URLs and stream names: short, lowercase, dashes.
@@ -47,15 +62,20 @@ public enum Merchant {
             return [.registered(MerchantRegistered(merchantId: id, profile: profile, at: now))]
         case .update(let profile):
             guard let state else { throw .notFound("no such merchant") }
+            guard !state.isRetired else { throw .rejected("merchant \(state.id) is retired: its settings no longer change") }
             guard profile.currency == state.profile.currency else { throw .rejected("a merchant's currency cannot change (carts are priced in it)") }
             return profile == state.profile ? [] : [.updated(MerchantUpdated(profile: profile, at: now))]
+        case .retire:
+            guard let state else { throw .notFound("no such merchant") }
+            return state.isRetired ? [] : [.retired(MerchantRetired(merchantId: state.id, at: now))]
         }
     }
 
     public static func evolve(_ state: MerchantState?, _ event: MerchantEvent) -> MerchantState? {
         switch event {
         case .registered(let registered): MerchantState(id: registered.merchantId, profile: registered.profile)
-        case .updated(let updated): state.map { MerchantState(id: $0.id, profile: updated.profile) }
+        case .updated(let updated): state.map { MerchantState(id: $0.id, profile: updated.profile, retiredAt: $0.retiredAt) }
+        case .retired(let retired): state.map { MerchantState(id: $0.id, profile: $0.profile, retiredAt: $0.retiredAt ?? retired.at) }
         }
     }
 }

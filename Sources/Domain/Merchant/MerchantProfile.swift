@@ -1,4 +1,8 @@
 /// Everything a merchant configures, validated as a whole.
+///
+/// The rules live in `init`, which only commands use: a profile read back from the log is
+/// decoded field by field (synthesised `Codable`) and never re-validated, so events stored
+/// under older, looser rules (an empty catalog, no agents, no country) still replay.
 public struct MerchantProfile: Equatable, Sendable, Codable {
     public static let maxCatalogItems = 1_000
     public static let maxAgents = 100
@@ -9,11 +13,16 @@ public struct MerchantProfile: Equatable, Sendable, Codable {
     public let agents: [SalesAgent]
     public let engagement: EngagementRules
     public let pricing: CallPricing
+    /// Where the merchant trades; the storefront reads national phone numbers with it.
+    /// Absent in events stored before it existed.
+    public let country: Country?
 
     public init(name: String, currency: Currency, catalog: [CatalogItem], agents: [SalesAgent],
-                engagement: EngagementRules, pricing: CallPricing) throws(DomainError) {
+                engagement: EngagementRules, pricing: CallPricing, country: Country? = nil) throws(DomainError) {
         guard (1...200).contains(name.count) else { throw .invalid("merchant name must be 1…200 characters") }
+        guard !catalog.isEmpty else { throw .invalid("a merchant needs at least one catalog item") }
         guard catalog.count <= Self.maxCatalogItems else { throw .invalid("a catalog holds at most \(Self.maxCatalogItems) items") }
+        guard !agents.isEmpty else { throw .invalid("add at least one sales agent: without one, no offer could be kept") }
         guard agents.count <= Self.maxAgents else { throw .invalid("at most \(Self.maxAgents) agents") }
         var skus = Set<String>()
         for item in catalog {
@@ -26,6 +35,7 @@ public struct MerchantProfile: Equatable, Sendable, Codable {
         self.agents = agents
         self.engagement = engagement
         self.pricing = pricing
+        self.country = country
     }
 
     public func item(_ sku: String) -> CatalogItem? { catalog.first { $0.sku == sku } }

@@ -6,6 +6,7 @@ extension MerchantEvent: LoggedEvent {
         switch self {
         case .registered(let event): try EncodedEvent(event)
         case .updated(let event): try EncodedEvent(event)
+        case .retired(let event): try EncodedEvent(event)
         }
     }
 
@@ -13,6 +14,7 @@ extension MerchantEvent: LoggedEvent {
         switch recorded.type {
         case MerchantRegistered.eventType: self = .registered(try recorded.payload(MerchantRegistered.self))
         case MerchantUpdated.eventType: self = .updated(try recorded.payload(MerchantUpdated.self))
+        case MerchantRetired.eventType: self = .retired(try recorded.payload(MerchantRetired.self))
         default: throw recorded.unknownType()
         }
     }

@@ -19,7 +19,8 @@ public struct CartService: Sendable {
     }
 
     public func open(cartId: UUID, shopperId: UUID, merchantId: String, eventIDs: EventIDs) async throws -> Versioned<CartState> {
-        guard let merchant = try await merchants.merchant(merchantId) else { throw DomainError.notFound("no merchant \(merchantId)") }
+        // Unknown: 404; retired: 409 with the reason.
+        let merchant = try await merchants.merchantTakingCarts(merchantId)
         let now = clock.now()
         let result = try await store.execute(CartAggregate.self, .cart(cartId), eventIDs: eventIDs) { state in
             // A replayed key re-opens the same cart id: that is the cart, not a conflict.

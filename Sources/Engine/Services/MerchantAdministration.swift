@@ -2,7 +2,9 @@ import Domain
 import EventLog
 import Foundation
 
-/// Registering and changing merchants: `Merchant` decisions on `merchant-<id>` streams.
+/// Registering, changing and retiring merchants: `Merchant` decisions on `merchant-<id>`
+/// streams. The profile's rules (a catalog, an agent, ISO codes) are checked when the
+/// profile is made, before it gets here; retiring is idempotent.
 public struct MerchantAdministration: Sendable {
     let store: AggregateStore
     let directory: MerchantDirectory
@@ -29,6 +31,17 @@ public struct MerchantAdministration: Sendable {
         let now = clock.now()
         let result = try await store.execute(MerchantAggregate.self, try .merchant(merchantId), condition: condition, eventIDs: eventIDs) { state in
             try Merchant.decide(.update(profile), state: state, now: now)
+        }
+        await directory.invalidate(merchantId)
+        return try present(result)
+    }
+
+    /// Retires the merchant: no new carts, no new offers; a second retire appends nothing.
+    public func retire(_ merchantId: String, eventIDs: EventIDs) async throws -> Versioned<MerchantState> {
+        try Merchant.validateID(merchantId)
+        let now = clock.now()
+        let result = try await store.execute(MerchantAggregate.self, try .merchant(merchantId), eventIDs: eventIDs) { state in
+            try Merchant.decide(.retire, state: state, now: now)
         }
         await directory.invalidate(merchantId)
         return try present(result)

@@ -23,6 +23,31 @@ struct AdminRoutes {
                 return response
             }.response
         }
+        table.add(.get, "/v1/admin/merchants") { request, _ in
+            try authorizeAdmin(request)
+            let query = request.uri.queryParameters
+            var limit = Self.defaultPageSize
+            if let text = query.get("limit") {
+                guard let value = Int(text), (1...MerchantDirectory.maxMerchants).contains(value) else {
+                    throw Problem.invalid("limit must be an integer 1…\(MerchantDirectory.maxMerchants), not '\(text.prefix(20))'")
+                }
+                limit = value
+            }
+            let after: String? = query.get("after").map { String($0) }
+            if let after, try await services.merchants.versioned(after).state == nil {
+                throw Problem.invalid("after: no merchant '\(after.prefix(40))' (pass the nextAfter of the previous page)")
+            }
+            let page = try await services.merchants.page(after: after, limit: limit)
+            return try APIResponse.json(MerchantAdminListView(merchants: page.merchants.map(MerchantAdminListView.Entry.init),
+                                                              nextAfter: page.nextAfter)).response
+        }
+        table.add(.post, "/v1/admin/merchants/{merchantId}/retire") { request, context in
+            try authorizeAdmin(request)
+            let id = try context.stringParameter("merchantId")
+            if (try? Merchant.validateID(id)) == nil { throw Problem.notFound("no merchant \(id)") }
+            let merchant = try await services.administration.retire(id, eventIDs: .random)
+            return try APIResponse.json(MerchantAdminView(merchant), etag: merchant.version).response
+        }
         table.add(.get, "/v1/admin/merchants/{merchantId}") { request, context in
             try authorizeAdmin(request)
             let id = try context.stringParameter("merchantId")
@@ -43,9 +68,10 @@ struct AdminRoutes {
         }
     }
 
-    private func view(_ merchant: Versioned<MerchantState>) -> MerchantAdminView {
-        MerchantAdminView(merchant: MerchantBody(merchantId: merchant.state.id, profile: merchant.state.profile), version: merchant.version)
-    }
+    /// Merchants on one page of `GET /v1/admin/merchants` unless `limit` says otherwise.
+    static let defaultPageSize = 100
+
+    private func view(_ merchant: Versioned<MerchantState>) -> MerchantAdminView { MerchantAdminView(merchant) }
 
     /// `Authorization: Bearer <CARTLINE_ADMIN_TOKEN>`, compared in constant time.
     func authorizeAdmin(_ request: Request) throws {

@@ -3,7 +3,7 @@ import Domain
 /// `POST /v1/admin/merchants` and `PUT /v1/admin/merchants/{merchantId}`: plain fields,
 /// turned into a validated `MerchantProfile` by Domain's initialisers.
 struct MerchantBody: Codable, Sendable {
-    static let fields: Set<String> = ["merchantId", "name", "currency", "catalog", "agents", "engagement", "pricing"]
+    static let fields: Set<String> = ["merchantId", "name", "currency", "country", "catalog", "agents", "engagement", "pricing"]
 
     struct Item: Codable, Sendable {
         let sku: String
@@ -37,6 +37,8 @@ struct MerchantBody: Codable, Sendable {
     let merchantId: String?
     let name: String
     let currency: String
+    /// ISO 3166-1 alpha-2; optional.
+    let country: String?
     let catalog: [Item]
     let agents: [Agent]
     let engagement: Engagement
@@ -44,6 +46,8 @@ struct MerchantBody: Codable, Sendable {
 
     func profile() throws(DomainError) -> MerchantProfile {
         let currency = try Currency(currency)
+        var merchantCountry: Country?
+        if let country { merchantCountry = try Country(country) }
         var items: [CatalogItem] = []
         for item in catalog {
             items.append(try CatalogItem(sku: item.sku, name: item.name, unitPrice: Money(amountMicros: item.unitPriceMicros, currency: currency)))
@@ -58,13 +62,15 @@ struct MerchantBody: Codable, Sendable {
         guard let payer = CallPricing.Payer(rawValue: pricing.payer) else { throw .invalid("pricing.payer must be shopper or merchant") }
         let callPricing = try CallPricing(payer: payer, perMinuteMicros: pricing.perMinuteMicros,
                                           billingIncrementSeconds: pricing.billingIncrementSeconds, setupFeeMicros: pricing.setupFeeMicros)
-        return try MerchantProfile(name: name, currency: currency, catalog: items, agents: salesAgents, engagement: rules, pricing: callPricing)
+        return try MerchantProfile(name: name, currency: currency, catalog: items, agents: salesAgents, engagement: rules, pricing: callPricing,
+                                   country: merchantCountry)
     }
 
     init(merchantId: String?, profile: MerchantProfile) {
         self.merchantId = merchantId
         self.name = profile.name
         self.currency = profile.currency.code
+        self.country = profile.country?.code
         self.catalog = profile.catalog.map { Item(sku: $0.sku, name: $0.name, unitPriceMicros: $0.unitPrice.amountMicros) }
         self.agents = profile.agents.map { Agent(name: $0.name, sipUri: $0.sipUri) }
         let rules = profile.engagement
@@ -75,10 +81,4 @@ struct MerchantBody: Codable, Sendable {
         self.pricing = Pricing(payer: profile.pricing.payer.rawValue, perMinuteMicros: profile.pricing.perMinuteMicros,
                                billingIncrementSeconds: profile.pricing.billingIncrementSeconds, setupFeeMicros: profile.pricing.setupFeeMicros)
     }
-}
-
-/// A merchant as the admin API shows it: the body's fields plus the version.
-struct MerchantAdminView: Codable, Sendable {
-    let merchant: MerchantBody
-    let version: Int64
 }
