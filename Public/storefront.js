@@ -1,12 +1,24 @@
 // Cartline storefront: plain JavaScript on the public API only (no build step, no CDN).
 // The session and preference cookies are HttpOnly: the server sets and reads them.
+//
+// What the page shows of offers and calls always comes from the server: `GET /v1/engagement`
+// on load and whenever the live stream (re)connects, then the stream's pushes. Every tab of
+// the shopper gets the same pushes, so tabs agree and a reload changes nothing.
 "use strict";
 
-const state = { merchant: null, catalog: [], cart: null, offer: null };
+const state = { merchant: null, catalog: [], cart: null, offer: null, timeZone: null };
 
 const $ = (id) => document.getElementById(id);
 
 function showMessage(text) { $("message").textContent = text || ""; }
+
+// An error beside the control that caused it, scrolled into view.
+function showError(element, text) {
+  if (!element) { showMessage(text); return; }
+  element.textContent = text || "";
+  element.hidden = !text;
+  if (text) element.scrollIntoView({ block: "nearest" });
+}
 
 // Calls the API; a problem+json answer becomes an Error carrying status and detail.
 async function api(method, path, body, headers = {}) {
@@ -17,25 +29,45 @@ async function api(method, path, body, headers = {}) {
   }
   const response = await fetch(path, init);
   const text = await response.text();
-  const data = text ? JSON.parse(text) : null;
+  let data = null;
+  try { data = text ? JSON.parse(text) : null; } catch (_) { data = null; }
   if (!response.ok) {
-    const error = new Error(data && data.detail ? data.detail : `${method} ${path}: ${response.status}`);
+    const error = new Error(data && data.detail ? sentence(data.detail) : `Something went wrong (${response.status}); please try again.`);
     error.status = response.status;
     throw error;
   }
   return data;
 }
 
+function sentence(text) {
+  const trimmed = String(text).trim();
+  if (!trimmed) return trimmed;
+  const capital = trimmed[0].toUpperCase() + trimmed.slice(1);
+  return /[.!?]$/.test(capital) ? capital : capital + ".";
+}
+
 function newKey() {
   return (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random());
 }
+
+// Runs a user action; its error appears at `where` (an element, or a function finding one
+// after the page re-rendered), else at the bottom of the page.
+async function run(action, where) {
+  showMessage("");
+  const target = () => (typeof where === "function" ? where() : where);
+  if (target()) showError(target(), "");
+  try { await action(); } catch (error) { showError(target(), error.message); }
+}
+
+// MARK: catalog and cart
 
 async function loadMerchant() {
   const wanted = new URLSearchParams(location.search).get("merchant");
   const { merchants } = await api("GET", "/v1/merchants");
   state.merchant = merchants.find((m) => m.id === wanted) || merchants[0] || null;
-  if (!state.merchant) { showMessage("No merchant is registered yet."); return; }
+  if (!state.merchant) { showMessage("No shop is open here yet."); return; }
   $("shop-name").textContent = state.merchant.name;
+  document.title = `${state.merchant.name} — Cartline storefront`;
   const catalog = await api("GET", `/v1/merchants/${encodeURIComponent(state.merchant.id)}/catalog`);
   state.catalog = catalog.items;
   renderCatalog();
@@ -54,16 +86,31 @@ async function ensureCart() {
   return state.cart;
 }
 
-// Changes carry the version we showed (If-Match); if someone else changed the cart, reload.
+// Changes carry the version the page showed (If-Match). The version moves only with the
+// shopper's own changes, so a 412 means another tab of theirs changed the cart: the page
+// takes the cart as it is now and applies this change to it once more, rather than drop
+// the click.
 async function changeCart(method, suffix, body) {
-  const cart = await ensureCart();
-  try {
-    state.cart = await api(method, `/v1/carts/${cart.id}${suffix}`, body, { "If-Match": `"${cart.version}"` });
-  } catch (error) {
-    if (error.status === 412) { await loadCart(); throw new Error("The cart changed elsewhere; it has been reloaded."); }
-    throw error;
+  await ensureCart();
+  for (let attempt = 0; ; attempt++) {
+    const cart = state.cart;
+    try {
+      state.cart = await api(method, `/v1/carts/${cart.id}${suffix}`, body, { "If-Match": `"${cart.version}"` });
+      break;
+    } catch (error) {
+      if (error.status !== 412 || attempt > 0) throw error;
+      await loadCart();
+      if (!state.cart) throw new Error("Your cart was completed in another tab.");
+      notice("Your cart was also changed in another tab; your change was added to it.");
+    }
   }
   renderCart();
+}
+
+function notice(text) {
+  const element = $("cart-notice");
+  element.textContent = text || "";
+  element.hidden = !text;
 }
 
 function renderCatalog() {
@@ -71,6 +118,7 @@ function renderCatalog() {
   list.replaceChildren();
   for (const item of state.catalog) {
     const li = document.createElement("li");
+    li.dataset.sku = item.sku;
     const label = document.createElement("span");
     label.textContent = `${item.name} — ${item.unitPrice.display}`;
     const button = document.createElement("button");
@@ -78,10 +126,26 @@ function renderCatalog() {
     button.className = "add-item";
     button.dataset.sku = item.sku;
     button.textContent = "Add to cart";
-    button.addEventListener("click", () => run(() => changeCart("POST", "/items", { sku: item.sku, quantity: 1 })));
-    li.append(label, button);
+    const error = document.createElement("p");
+    error.className = "field-error";
+    error.hidden = true;
+    error.setAttribute("role", "alert");
+    button.addEventListener("click", () => run(() => changeCart("POST", "/items", { sku: item.sku, quantity: 1 }), error));
+    li.append(label, button, error);
     list.append(li);
   }
+}
+
+const CART_STATUS_WORDS = {
+  open: "",
+  checkingOut: "You are at checkout. Changing your cart takes you back to it.",
+};
+
+function lineError(sku) {
+  return () => {
+    const row = document.querySelector(`tr.cart-line[data-sku="${CSS.escape(sku)}"] .field-error`);
+    return row || $("checkout-error");
+  };
 }
 
 function renderCart() {
@@ -89,7 +153,7 @@ function renderCart() {
   const items = cart ? cart.items : [];
   $("cart-empty").hidden = items.length > 0;
   $("cart-table").hidden = items.length === 0;
-  $("cart-status").textContent = cart ? cart.status : "none";
+  $("cart-status").textContent = cart ? (CART_STATUS_WORDS[cart.status] || "") : "";
   $("checkout").disabled = !cart || items.length === 0 || cart.status !== "open";
   $("complete").disabled = !cart || cart.status !== "checkingOut";
   const body = $("cart-items");
@@ -99,22 +163,75 @@ function renderCart() {
     row.className = "cart-line";
     row.dataset.sku = line.sku;
     const qty = document.createElement("input");
-    qty.type = "number"; qty.min = "1"; qty.max = "999"; qty.value = line.quantity; qty.className = "qty-input";
-    qty.addEventListener("change", () => run(() => changeCart("PATCH", `/items/${encodeURIComponent(line.sku)}`, { quantity: Number(qty.value) })));
+    qty.type = "number"; qty.min = "1"; qty.max = "999"; qty.step = "1"; qty.value = line.quantity; qty.className = "qty-input";
+    qty.setAttribute("aria-label", `Quantity of ${line.name}`);
+    qty.addEventListener("change", () => {
+      const quantity = Number(qty.value);
+      if (!Number.isInteger(quantity) || quantity < 1 || quantity > 999) {
+        showError(lineError(line.sku)(), "Enter a whole number from 1 to 999.");
+        return;
+      }
+      run(() => changeCart("PATCH", `/items/${encodeURIComponent(line.sku)}`, { quantity }), lineError(line.sku));
+    });
     const remove = document.createElement("button");
     remove.type = "button"; remove.className = "remove-item"; remove.textContent = "Remove";
-    remove.addEventListener("click", () => run(() => changeCart("DELETE", `/items/${encodeURIComponent(line.sku)}`)));
-    const cells = [line.name, line.unitPrice.display, qty, line.lineTotal.display, remove].map((content) => {
-      const cell = document.createElement("td");
-      cell.append(content);
-      return cell;
-    });
+    remove.addEventListener("click", () => run(() => changeCart("DELETE", `/items/${encodeURIComponent(line.sku)}`), lineError(line.sku)));
+    const error = document.createElement("p");
+    error.className = "field-error"; error.hidden = true; error.setAttribute("role", "alert");
+    const cells = [["Item", line.name], ["Price", line.unitPrice.display], ["Quantity", qty], ["Total", line.lineTotal.display], [null, remove]]
+      .map(([label, content]) => {
+        const cell = document.createElement("td");
+        if (label) cell.dataset.label = label;
+        cell.append(content);
+        return cell;
+      });
+    cells[0].append(error);
     row.append(...cells);
     body.append(row);
   }
   $("cart-total").textContent = cart ? cart.total.display : "";
-  $("click-to-call").hidden = !cart || items.length === 0;
-  if (cart) $("click-to-call").href = `/v1/carts/${cart.id}/call`;
+}
+
+async function completePurchase() {
+  await changeCart("POST", "/checkout/complete", {});
+  const order = state.cart && state.cart.orderRef;
+  state.cart = null;
+  renderCart();
+  notice(`Thank you! Your order ${order || ""} is placed.`.replace("  ", " "));
+}
+
+// MARK: preferences
+
+// Time zones by city, the browser's own preselected.
+function fillTimeZones(selected) {
+  const zones = (Intl.supportedValuesOf ? Intl.supportedValuesOf("timeZone") : ["UTC", "Europe/Berlin", "Europe/London", "America/New_York"]);
+  const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const wanted = selected || browserZone || "UTC";
+  const entries = zones.map((zone) => {
+    const parts = zone.split("/");
+    const city = parts[parts.length - 1].replace(/_/g, " ");
+    const region = parts.length > 1 ? parts[0].replace(/_/g, " ") : "";
+    return { zone, label: region ? `${city} (${region})` : city };
+  }).sort((a, b) => a.label.localeCompare(b.label));
+  if (!entries.some((entry) => entry.zone === wanted)) entries.unshift({ zone: wanted, label: wanted });
+  const select = $("pref-tz");
+  select.replaceChildren(...entries.map(({ zone, label }) => {
+    const option = document.createElement("option");
+    option.value = zone; option.textContent = label;
+    return option;
+  }));
+  select.value = wanted;
+}
+
+function showModeFields() {
+  const pstn = $("pref-mode").value === "pstn";
+  $("phone-field").hidden = !pstn;
+  $("sip-field").hidden = pstn;
+}
+
+function describePreferences(prefs) {
+  const where = prefs.mode === "pstn" ? `on ${prefs.phone}` : `at ${prefs.sipUri}`;
+  return prefs.consent ? `Saved. We may call you ${where}.` : "Saved. We will not call you until you agree to be called.";
 }
 
 async function loadPreferences() {
@@ -126,38 +243,49 @@ async function loadPreferences() {
     $("pref-consent").checked = prefs.consent;
     $("pref-quiet-start").value = prefs.quietHours ? prefs.quietHours.start : "";
     $("pref-quiet-end").value = prefs.quietHours ? prefs.quietHours.end : "";
-    $("pref-tz").value = prefs.timeZone || "";
-    $("prefs-status").textContent = `Saved preferences (${prefs.mode}).`;
+    state.timeZone = prefs.timeZone || null;
+    fillTimeZones(prefs.timeZone);
+    $("prefs-status").textContent = describePreferences(prefs);
   } catch (error) {
     if (error.status !== 404) throw error;  // 404: none saved yet
+    fillTimeZones(null);
   }
+  showModeFields();
 }
 
 async function savePreferences(event) {
   event.preventDefault();
+  $("prefs-status").textContent = "";
   const optional = (id) => $(id).value.trim() || undefined;
   const start = optional("pref-quiet-start"), end = optional("pref-quiet-end");
+  if (Boolean(start) !== Boolean(end)) throw new Error("Fill in both times of your quiet hours (for example 21:00 and 08:00), or neither.");
+  const mode = $("pref-mode").value;
   const body = {
-    mode: $("pref-mode").value,
-    phone: optional("pref-phone"),
-    sipUri: optional("pref-sip"),
+    mode,
+    phone: mode === "pstn" ? optional("pref-phone") : undefined,
+    sipUri: mode === "voip" ? optional("pref-sip") : undefined,
     consent: $("pref-consent").checked,
     quietHours: start && end ? { start, end } : undefined,
-    timeZone: optional("pref-tz"),
+    timeZone: $("pref-tz").value || undefined,
+    country: (state.merchant && state.merchant.country) || undefined,
   };
   const saved = await api("PUT", "/v1/preferences", body);
-  $("prefs-status").textContent = `Saved preferences (${saved.mode}).`;
+  state.timeZone = saved.timeZone || null;
+  if (saved.phone) $("pref-phone").value = saved.phone;
+  $("prefs-status").textContent = describePreferences(saved);
 }
 
-async function run(action) {
-  showMessage("");
-  try { await action(); } catch (error) { showMessage(error.message); }
+// A moment in the shopper's own time zone, with its date: "Wed, 26 Nov, 08:00".
+function formatWhen(iso) {
+  const options = { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" };
+  const zone = state.timeZone || $("pref-tz").value;
+  try { return new Date(iso).toLocaleString(undefined, zone ? { ...options, timeZone: zone } : options); } catch (_) {
+    return new Date(iso).toLocaleString(undefined, options);
+  }
 }
 
-// The "Your call" box follows the call: the server pushes its state over Server-Sent
-// Events on every change (and the call under way on each (re)connection); the page keeps
-// the call's id for the tab's session, so a reload asks for it again even once it is over.
-const CALL_KEY = "cartline.callId";
+// MARK: the offer and the call
+
 const PHASES = ["requested", "connecting", "ringing", "answered", "talking", "ended", "failed"];
 const call = { shown: null, ticker: null };
 
@@ -173,19 +301,58 @@ function formatDuration(totalSeconds) {
 
 function isFinal(status) { return status === "ended" || status === "failed"; }
 
+function showOffer(offer) {
+  // A call under way supersedes any offer.
+  if (call.shown && !isFinal(call.shown.status)) return;
+  state.offer = offer;
+  const section = $("offer-section");
+  section.hidden = false;
+  section.dataset.status = "open";
+  section.dataset.offerId = offer.offerId;
+  $("offer-title").textContent = "Talk to us?";
+  $("offer-actions").hidden = false;
+  showError($("offer-error"), "");
+  $("offer-text").textContent = `A sales advisor can call you now about your cart. The offer is open until ${formatWhen(offer.expiresAt)}.`;
+}
+
+const WITHDRAWN_WORDS = {
+  declined: "You declined the call. Press “Talk to someone” whenever you like.",
+  expired: "The offer of a call has expired. Press “Talk to someone” whenever you like.",
+};
+
+// The offer was declined (here or in another tab) or expired: say so rather than vanish.
+function withdrawOffer(offerId, status) {
+  const section = $("offer-section");
+  if (section.hidden || section.dataset.offerId !== offerId) return;
+  state.offer = null;
+  section.dataset.status = status;
+  $("offer-title").textContent = { declined: "Offer declined", expired: "Offer expired" }[status] || "Offer closed";
+  $("offer-actions").hidden = true;
+  $("offer-text").textContent = WITHDRAWN_WORDS[status] || "The offer is no longer open.";
+}
+
+function hideOffer() {
+  state.offer = null;
+  $("offer-section").hidden = true;
+}
+
 function showCall(view) {
   if (!view || !view.callId) return;
   const shown = call.shown;
   // Pushes and answers may cross: never step a call back to an earlier phase.
   if (shown && shown.callId === view.callId && PHASES.indexOf(view.status) < PHASES.indexOf(shown.status)) return;
+  // A newer call replaces an older one; an older one never replaces a newer one.
+  if (shown && shown.callId !== view.callId && Date.parse(view.requestedAt) < Date.parse(shown.requestedAt)) return;
   call.shown = view;
-  try { sessionStorage.setItem(CALL_KEY, view.callId); } catch (_) { /* storage off: the stream's catch-up still works */ }
+  if (!isFinal(view.status)) hideOffer();
   const section = $("call-section");
   section.hidden = false;
   section.dataset.status = view.status;
   section.dataset.callId = view.callId;
   $("call-status").textContent = view.statusText;
   $("call-detail").textContent = isFinal(view.status) ? `with ${view.agentName}` : `${view.agentName}, ${view.modeText}`;
+  $("call-cancel").hidden = !view.cancellable;
+  $("call-retry").hidden = !view.retryable;
   clearInterval(call.ticker);
   call.ticker = null;
   const duration = $("call-duration");
@@ -201,73 +368,60 @@ function showCall(view) {
   }
 }
 
-// After a reload: the call this tab last showed, as it stands now (ended or failed included).
-async function loadRememberedCall() {
-  let callId = null;
-  try { callId = sessionStorage.getItem(CALL_KEY); } catch (_) { return; }
-  if (!callId) return;
-  try {
-    showCall(await api("GET", `/v1/calls/${encodeURIComponent(callId)}`));
-  } catch (error) {
-    if (error.status === 404) { sessionStorage.removeItem(CALL_KEY); return; }  // another session's call
-    throw error;
-  }
+// The one true state, from the server.
+async function loadEngagement() {
+  const now = await api("GET", "/v1/engagement");
+  if (now.call) showCall(now.call);
+  if (now.offer) showOffer(now.offer);
+  else if (state.offer) withdrawOffer(state.offer.offerId, "closed");
 }
 
 function listenForOffers() {
   const events = new EventSource("/v1/offers/stream");
   events.addEventListener("offer", (message) => {
     const offer = JSON.parse(message.data);
-    if (offer.status === "expired") {
-      if (state.offer && state.offer.offerId === offer.offerId) { state.offer = null; $("offer-section").hidden = true; }
-      return;
-    }
-    state.offer = offer;
-    $("offer-section").hidden = false;
-    $("offer-text").textContent = `A sales advisor can call you now about your cart (offer open until ${new Date(state.offer.expiresAt).toLocaleTimeString()}).`;
+    if (offer.status === "open") showOffer(offer); else withdrawOffer(offer.offerId, offer.status);
   });
   events.addEventListener("call", (message) => showCall(JSON.parse(message.data)));
-  // A call still under way when the connection was lost: ask once it is back.
-  events.addEventListener("open", () => { if (call.shown && !isFinal(call.shown.status)) run(loadRememberedCall); });
+  // After a lost connection: ask for the state as it is now.
+  events.addEventListener("open", () => run(loadEngagement));
 }
 
 async function answerOffer(accept) {
   if (!state.offer) return;
   const offer = state.offer;
-  state.offer = null;
-  $("offer-section").hidden = true;
   const answer = await api("POST", `/v1/offers/${offer.offerId}/${accept ? "accept" : "decline"}`);
-  if (accept) showCall(answer);
+  if (accept) showCall(answer); else withdrawOffer(offer.offerId, "declined");
+}
+
+async function cancelCall() {
+  if (!call.shown) return;
+  showCall(await api("POST", `/v1/calls/${encodeURIComponent(call.shown.callId)}/cancel`));
 }
 
 // One help button: the server decides what it means (call now, call back later, or why not).
 async function askForHelp() {
+  $("help-answer").textContent = "";
   const answer = await api("POST", "/v1/help");
-  if (answer.call) { showCall(answer.call); $("help-answer").textContent = ""; return; }
-  const when = answer.callbackAt ? ` We will call you back at ${new Date(answer.callbackAt).toLocaleTimeString()}.` : "";
-  $("help-answer").textContent = `${answer.reason || ""}.${when}`;
+  if (answer.call) { showCall(answer.call); return; }
+  const when = answer.callbackAt ? ` We will call you back on ${formatWhen(answer.callbackAt)}.` : "";
+  $("help-answer").textContent = `${sentence(answer.reason || "")}${when}`;
 }
 
-// The click-to-call link is a plain link to the API; the script only keeps the answer on the page.
-async function clickToCall(event) {
-  event.preventDefault();
-  const answer = await api("GET", $("click-to-call").getAttribute("href"));
-  if (answer.call) showCall(answer.call); else $("help-answer").textContent = answer.reason || "";
-}
+$("help").addEventListener("click", () => run(askForHelp, $("help-answer")));
+$("offer-accept").addEventListener("click", () => run(() => answerOffer(true), $("offer-error")));
+$("offer-decline").addEventListener("click", () => run(() => answerOffer(false), $("offer-error")));
+$("call-cancel").addEventListener("click", () => run(cancelCall, $("call-error")));
+$("call-retry").addEventListener("click", () => run(askForHelp, $("call-error")));
 
-$("help").addEventListener("click", () => run(askForHelp));
-$("click-to-call").addEventListener("click", (event) => run(() => clickToCall(event)));
-
-$("offer-accept").addEventListener("click", () => run(() => answerOffer(true)));
-$("offer-decline").addEventListener("click", () => run(() => answerOffer(false)));
-
-$("checkout").addEventListener("click", () => run(() => changeCart("POST", "/checkout")));
-$("complete").addEventListener("click", () => run(() => changeCart("POST", "/checkout/complete", { orderRef: $("order-ref").value })));
-$("prefs-form").addEventListener("submit", (event) => run(() => savePreferences(event)));
+$("checkout").addEventListener("click", () => run(() => changeCart("POST", "/checkout"), $("checkout-error")));
+$("complete").addEventListener("click", () => run(completePurchase, $("checkout-error")));
+$("pref-mode").addEventListener("change", showModeFields);
+$("prefs-form").addEventListener("submit", (event) => run(() => savePreferences(event), $("prefs-error")));
 
 run(async () => {
   await loadMerchant();
-  await Promise.all([loadCart(), loadPreferences(), loadRememberedCall()]);
+  await Promise.all([loadCart(), loadPreferences()]);
   listenForOffers();
   document.body.dataset.ready = "true";
 });

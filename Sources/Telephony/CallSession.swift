@@ -270,9 +270,10 @@ actor CallSession {
 
     private func reportOutcome() async {
         guard let answeredAt = customerAnsweredAt else {
-            // A leg we cancelled because the call was stopped (ops, a completed cart) failed
-            // for the stop's reason, not as "cancelled".
-            let stoppedByUs = stopRequested && customerFailure?.reason == .cancelled
+            // A call we stopped before it was answered (ops, a completed cart, the shopper's
+            // cancel) failed for the stop's reason — whatever the leg then reported: a CANCEL's
+            // 487, or a timer B when no provisional answer ever allowed a CANCEL.
+            let stoppedByUs = stopRequested
             let reason = stoppedByUs ? (endCause ?? "cancelled") : (customerFailure?.reason.rawValue ?? failureReasonForHandler())
             await report(.failed(reason: reason, sipStatus: customerFailure?.status))
             return
@@ -287,7 +288,8 @@ actor CallSession {
     /// Why a call whose customer never answered failed, when no SIP answer says why.
     private func failureReasonForHandler() -> String {
         switch endCause {
-        case "handler-crashed", "handler-hung", "handler-protocol", "ops-hangup", "max-duration", "node-stopping", "cart-completed":
+        case "handler-crashed", "handler-hung", "handler-protocol", "ops-hangup", "max-duration", "node-stopping", "cart-completed",
+             "shopper-cancelled":
             endCause ?? "handler-failed"
         case "handler-hangup": customer == nil ? "handler-hangup" : "cancelled"
         default: "handler-failed"

@@ -66,7 +66,7 @@ actor CallRecorder {
                 version = result.streamVersion
                 return
             } catch EventLogError.wrongExpectedVersion(_, _, let actual) {
-                version = actual  // only this node writes here after its claim; follow the stream
+                version = actual  // after the claim only this node and a shopper's cancel request write here
             } catch {
                 logger.warning("could not record a call event; retrying", metadata: ["call": "\(callId)", "attempt": "\(attempt)", "error": "\(error)"])
                 try? await Task.sleep(for: .milliseconds(100 * attempt))

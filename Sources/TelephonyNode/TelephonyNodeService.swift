@@ -110,6 +110,11 @@ public final class TelephonyNodeService: Service, Sendable {
                             // so at most `maxChannels` are under way), and the next batch is not
                             // held up by them.
                             Task { await self.claim(call) }
+                        } else if recorded.type == CallCancelRequested.eventType && recorded.stream.hasPrefix("call-"),
+                                  let cancel = try? recorded.data.decode(as: CallCancelRequested.self) {
+                            // The shopper cancelled a call still dialling or ringing: if it is
+                            // on this node, hang up (its CallFailed says `shopper-cancelled`).
+                            _ = await pool.cancelPending(callId: cancel.callId, cause: "shopper-cancelled")
                         } else if recorded.type == CheckoutCompleted.eventType && recorded.stream.hasPrefix("cart-"),
                                   let cartId = UUID(uuidString: String(recorded.stream.dropFirst(5))) {
                             await cancelPendingCall(ofCart: cartId)

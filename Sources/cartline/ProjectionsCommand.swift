@@ -12,7 +12,7 @@ struct ProjectionsCommand: AsyncParsableCommand {
     )
 
     struct Status: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Each projection's checkpoint, lag behind the head, leader and rows.")
+        static let configuration = CommandConfiguration(abstract: "Each projection's and saga's checkpoint, lag behind the head, leader and rows.")
         @OptionGroup var database: DatabaseOptions
 
         func run() async throws {
@@ -24,8 +24,9 @@ struct ProjectionsCommand: AsyncParsableCommand {
                         try await ProjectionMaintenance(log: log, logger: logger).status()
                     }
                     for status in statuses {
-                        print("\(status.name)  checkpoint \(status.checkpoint?.description ?? "none")  head \(status.headPosition)  "
-                              + "behind \(status.behind)  rows \(status.rows)  leader \(status.hasLeader ? "yes" : "none")")
+                        print("\(status.name) (\(status.kind.rawValue))  checkpoint \(status.checkpoint?.description ?? "none")  "
+                              + "head \(status.headPosition)  behind \(status.behind)  rows \(status.rows.map(String.init) ?? "-")  "
+                              + "leader \(status.hasLeader ? "yes" : "none")")
                     }
                 }
             } catch {

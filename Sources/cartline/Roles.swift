@@ -8,6 +8,11 @@ struct Roles: Equatable {
     var engine = false
     var telephony = false
 
+    /// The roles' names, as `/health` reports them.
+    var names: Set<String> {
+        Set([web ? "web" : nil, engine ? "engine" : nil, telephony ? "telephony" : nil].compactMap { $0 })
+    }
+
     init(parsing text: String) throws {
         for word in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !word.isEmpty {
             switch word {

@@ -70,8 +70,9 @@ struct ServeCommand: AsyncParsableCommand {
         quiet.logLevel = .error  // the pool logs every reconnect attempt at info
         let client = PostgresClient(configuration: url.configuration, backgroundLogger: quiet)
         let log = EventLog(client: client, logger: logger)
-        let services = WebServices(log: log, configuration: configuration, sealingKey: sealingKey, sealingKeyID: "s1", metrics: registry,
+        var services = WebServices(log: log, configuration: configuration, sealingKey: sealingKey, sealingKeyID: "s1", metrics: registry,
                                    capacity: TelephonyCapacity(log: log))
+        services.roles = roles.names
         let clock = SystemClock()
         var background: [any Service] = []
         if roles.engine {

@@ -193,6 +193,28 @@ struct EngagementFlowTests {
         }
     }
 
+    @Test func aCartRefusedOnlyForQuietHoursIsOfferedWhenTheyEnd() async throws {
+        try await Self.withWorld { world in
+            try await world.register(holdoutBasisPoints: 0)
+            let cartId = try await world.cart(for: try await world.shopper(consent: true))  // quiet 22:00–07:00 UTC
+            try await Self.run(world) {
+                try await Self.settle(world)
+                world.clock.advance(seconds: 11 * 3_600)  // 23:00: within the quiet hours
+                try await world.scheduler.pass()
+                try await Self.settle(world)
+                #expect(try await world.decision(cartId)?.reasons == [.quietHours])
+                // Before they end, nothing is looked at again.
+                world.clock.advance(seconds: 7 * 3_600)  // 06:00
+                #expect(try await world.scheduler.reconsiderAfterQuietHours() == 0)
+                world.clock.advance(seconds: 3_600 + 60)  // 07:01
+                #expect(try await world.scheduler.reconsiderAfterQuietHours() == 1)
+                #expect(try await world.scheduler.reconsiderAfterQuietHours() == 0)  // once
+                try await Self.settle(world)
+            }
+            #expect(try await world.engagement(cartId) == ["CartIdled", "EngagementEvaluated", "CartIdled", "EngagementEvaluated", "CallOffered"])
+        }
+    }
+
     @Test func holdoutCartsNeverGetOffers() async throws {
         try await Self.withWorld { world in
             try await world.register(holdoutBasisPoints: 10_000)

@@ -161,7 +161,12 @@ struct ProjectionTests {
                                 logger: TestDatabase.logger)
                             // One lock per projection, all held by the one leader.
                             for try await count in leaders.decode(Int64.self) { #expect(count == Int64(ProjectionCatalog.all.count)) }
-                            #expect(try await maintenance.status().first?.hasLeader == true)
+                            let statuses = try await maintenance.status()
+                            #expect(statuses.first?.hasLeader == true)
+                            // Sagas are listed too (none runs here: no checkpoint, no leader, no rows).
+                            let saga = try #require(statuses.first { $0.name == "engagement_saga" })
+                            #expect(saga.kind == .saga && saga.rows == nil && !saga.hasLeader && saga.checkpoint == nil)
+                            #expect(statuses.filter { $0.kind == .projection }.count == ProjectionCatalog.all.count)
                         }
                         // The first runner is gone (its lock released): the follower takes over.
                         let late = try await carts.open(items: [(beans, 4)])

@@ -16,6 +16,32 @@ struct OperationsAPITests {
         }
     }
 
+    @Test func healthSaysWhichRolesRunHereAndWhetherCallsCanBePlaced() async throws {
+        try await WebHarness.run { harness in
+            let health = try await harness.shopper().send(.get, "/health")
+            #expect(health.json["roles"] as? [String: String] == ["web": "ready", "engine": "ready", "telephony": "ready"])
+            // No telephony node has announced itself: orders yes, a promise of a call no.
+            #expect(health.json["telephonyNodesAlive"] as? Int == 0)
+            #expect(health.json["readyToCall"] as? Bool == false)
+        }
+    }
+
+    @Test func metricsShowOffersMadeAndAcceptedAndTheirConversion() async throws {
+        try await WebHarness.run { harness in
+            try await harness.registerMerchant()
+            let shopper = harness.shopper()
+            _ = try await shopper.send(.put, "/v1/preferences", json: CallStatusAPITests.phone)
+            let (_, offerId) = try await OfferAPITests.offeredCart(harness, shopper)
+            _ = try await OfferAPITests.offeredCart(harness, harness.shopper())
+            _ = try await shopper.send(.post, "/v1/offers/\(offerId.uuidString.lowercased())/accept")
+            let metrics = try await harness.shopper().send(.get, "/metrics").text
+            #expect(metrics.contains(#"cartline_offers_last_24h{outcome="made"} 2"#), "\(metrics)")
+            #expect(metrics.contains(#"cartline_offers_last_24h{outcome="accepted"} 1"#))
+            #expect(metrics.contains("cartline_offer_conversion_ratio 0.5"))
+            #expect(metrics.contains("cartline_calls_waiting ") && metrics.contains("cartline_calls_ringing ") && metrics.contains("cartline_calls_live "))
+        }
+    }
+
     @Test func theStorefrontIsServedWithAStrictContentSecurityPolicy() async throws {
         try await WebHarness.run { harness in
             let client = harness.shopper()

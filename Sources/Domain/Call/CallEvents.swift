@@ -11,6 +11,7 @@ public enum CallEvent: Equatable, Sendable {
     case agentBridged(AgentBridged)
     case ended(CallEnded)
     case failed(CallFailed)
+    case cancelRequested(CallCancelRequested)
 }
 
 /// A node claimed the call: it alone places it.
@@ -89,4 +90,15 @@ public struct CallFailed: EventPayload {
     public init(callId: UUID, reason: String, sipStatus: Int?, at: Date) {
         self.callId = callId; self.reason = reason; self.sipStatus = sipStatus; self.at = at
     }
+}
+
+/// The shopper asked to cancel a call that a node had already claimed but that was not yet
+/// connected: the node that placed it hangs up (`CallFailed` with `shopper-cancelled`
+/// follows). A call no node had claimed is failed at once instead (see `Call.cancel`).
+public struct CallCancelRequested: EventPayload {
+    public static let eventType = "CallCancelRequested"
+    public let callId: UUID
+    public let at: Date
+
+    public init(callId: UUID, at: Date) { self.callId = callId; self.at = at }
 }

@@ -68,9 +68,13 @@ public struct CartIdled: EventPayload {
     public static let eventType = "CartIdled"
     public let at: Date
     public let idleSinceVersion: Int64
+    /// Set when the cart is looked at again because what stood in the way has passed (the
+    /// shopper's quiet hours ended): the cause of the evaluation being reconsidered.
+    public let reconsidering: UUID?
 
-    public init(at: Date, idleSinceVersion: Int64) {
+    public init(at: Date, idleSinceVersion: Int64, reconsidering: UUID? = nil) {
         self.at = at
         self.idleSinceVersion = idleSinceVersion
+        self.reconsidering = reconsidering
     }
 }

@@ -39,6 +39,9 @@ public struct EngagementEvaluated: EventPayload {
     public let cause: UUID
     public let decision: EngagementDecision
     public let at: Date
+    /// When the cart is worth looking at again: set when only the shopper's quiet hours
+    /// stood in the way (their end). Absent otherwise, and in older events.
+    public let reconsiderAt: Date?
 }
 
 public struct CallOffered: EventPayload {
@@ -55,5 +58,8 @@ public struct CallOffered: EventPayload {
 public struct OfferDeclined: EventPayload {
     public static let eventType = "OfferDeclined"
     public let offerId: UUID
+    /// Whose offer it was, so every tab of the shopper hears of the decline (absent in
+    /// events recorded before it was added).
+    public let shopperId: UUID?
     public let at: Date
 }

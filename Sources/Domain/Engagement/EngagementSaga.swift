@@ -13,6 +13,9 @@ public struct EngagementState: Equatable, Sendable {
     public var pendingCallbackAt: Date?
     /// Cart versions already marked idle (each is marked once).
     public var idledVersions: Set<Int64> = []
+    /// The latest evaluation, and the evaluations already looked at again.
+    public var lastEvaluation: EngagementEvaluated?
+    public var reconsideredEvaluations: Set<UUID> = []
 
     public init() {}
 }
@@ -24,6 +27,17 @@ public enum EngagementSaga {
         return [.idled(CartIdled(at: now, idleSinceVersion: sinceVersion))]
     }
 
+    /// Looks at an idle cart again once what alone stood in the way has passed (the latest
+    /// evaluation's `reconsiderAt`): a second `CartIdled` for the same cart version, naming
+    /// the evaluation, which the saga answers as it answers any idle mark — under every rule.
+    /// Once per evaluation; never after an offer or a call; only while the cart is as it was.
+    public static func reconsider(cartVersion: Int64, cartHasItems: Bool, state: EngagementState, now: Date) -> [EngagementEvent] {
+        guard cartHasItems, state.offersMade == 0, state.call == nil, state.idledVersions.contains(cartVersion),
+              let last = state.lastEvaluation, let due = last.reconsiderAt, due <= now,
+              !state.reconsideredEvaluations.contains(last.cause) else { return [] }
+        return [.idled(CartIdled(at: now, idleSinceVersion: cartVersion, reconsidering: last.cause))]
+    }
+
     /// Answers a `CartIdled` (`cause`): evaluates the rules once per cause and, when they
     /// say yes, offers a call that expires after the merchant's offer TTL. `offerId` is
     /// passed in (derived from the cause by the caller) so a retry offers the same id.
@@ -31,7 +45,12 @@ public enum EngagementSaga {
                               offerId: UUID, state: EngagementState) -> [EngagementEvent] {
         guard !state.evaluatedCauses.contains(cause) else { return [] }
         let decision = Engagement.evaluate(input)
-        var events: [EngagementEvent] = [.evaluated(EngagementEvaluated(cartId: input.cartId, cause: cause, decision: decision, at: input.now))]
+        var reconsiderAt: Date?
+        if !decision.offer, decision.reasons == [.quietHours], let preferences = input.preferences, let quiet = preferences.quietHours {
+            reconsiderAt = quietHoursEnd(quiet, timeZone: preferences.timeZone, after: input.now)
+        }
+        var events: [EngagementEvent] = [.evaluated(EngagementEvaluated(cartId: input.cartId, cause: cause, decision: decision,
+                                                                        at: input.now, reconsiderAt: reconsiderAt))]
         if decision.offer {
             events.append(.offered(CallOffered(
                 offerId: offerId, cartId: input.cartId, shopperId: shopperId, merchantId: merchantId, cause: cause,
@@ -45,8 +64,10 @@ public enum EngagementSaga {
         switch event {
         case .idled(let idled):
             state.idledVersions.insert(idled.idleSinceVersion)
+            if let evaluation = idled.reconsidering { state.reconsideredEvaluations.insert(evaluation) }
         case .evaluated(let evaluated):
             state.evaluatedCauses.insert(evaluated.cause)
+            state.lastEvaluation = evaluated
         case .offered(let offered):
             state.offersMade += 1
             state.openOffer = offered
@@ -101,10 +122,14 @@ public enum EngagementSaga {
     /// Interprets a help request from the cart and the preferences: call now; or, in quiet
     /// hours or without a free channel, a callback and when; or why not (no consent, no
     /// preferences, nothing in the cart). A cart that already has a call keeps that call.
+    ///
+    /// A cart has one call at a time: help while it is under way answers with that call;
+    /// once it is over (`finishedCall` names it), help asks for a new one — the shopper's
+    /// "try again". `callId` is the id for a new call.
     public static func help(via: String, callId: UUID, cart: CartState, preferences: ContactPreferences?, agents: [SalesAgent],
                             freeChannels: Int, state: EngagementState, now: Date,
-                            sealedDestination: String? = nil) -> (HelpOutcome, [EngagementEvent]) {
-        if let call = state.call { return (.call(call), []) }
+                            sealedDestination: String? = nil, finishedCall: UUID? = nil) -> (HelpOutcome, [EngagementEvent]) {
+        if let call = state.call, call.callId != finishedCall { return (.call(call), []) }
         func record(_ outcome: HelpOutcome) -> (HelpOutcome, [EngagementEvent]) {
             switch outcome {
             case .call(let call):
@@ -153,6 +178,6 @@ public enum EngagementSaga {
             if state.lastDeclinedAt != nil { return [] }  // a retried decline
             throw .rejected("the offer is no longer open")
         }
-        return [.declined(OfferDeclined(offerId: offerId, at: now))]
+        return [.declined(OfferDeclined(offerId: offerId, shopperId: offer.shopperId, at: now))]
     }
 }

@@ -11,8 +11,12 @@ import PostgresNIO
 /// `CartIdled` event's id, so a batch processed again (a crash before the checkpoint, a
 /// second process) appends nothing new.
 public struct EngagementSagaConsumer: LogConsumer {
-    public let name = "engagement_saga"
-    public var consumer: String { "saga:\(name)" }
+    /// The saga's name: its leadership lock's key (as projections' are).
+    public static let sagaName = "engagement_saga"
+    /// Its checkpoint's name.
+    public static let checkpointName = "saga:\(sagaName)"
+    public var name: String { Self.sagaName }
+    public var consumer: String { Self.checkpointName }
 
     let store: AggregateStore
     let merchants: MerchantDirectory

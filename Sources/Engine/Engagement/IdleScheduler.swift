@@ -10,7 +10,8 @@ import ServiceLifecycle
 ///   idle threshold get `CartIdled` — only if the cart is still at the version the
 ///   projection saw, so a shopper's concurrent change wins and the cart is looked at again;
 /// - expires offers: an offer still open past its expiry gets `OfferExpired`;
-/// - places callbacks: a help request answered "callback" gets its call when the time comes.
+/// - places callbacks: a help request answered "callback" gets its call when the time comes;
+/// - looks again at carts only the shopper's quiet hours kept from an offer, once they end.
 /// Safe in several processes at once: each append is conditional on the stream's version.
 public final class IdleScheduler: Service, Sendable {
     /// Carts examined per pass; the rest wait for the next.
@@ -48,6 +49,7 @@ public final class IdleScheduler: Service, Sendable {
                 if ContinuousClock.now - lastSlowSteps >= .seconds(Self.slowStepSeconds) {
                     lastSlowSteps = ContinuousClock.now
                     _ = try await expireOffers()
+                    _ = try await reconsiderAfterQuietHours()
                     if let callbacks { _ = try await callbacks.offers.placeDueCallbacks(preferences: callbacks.preferences) }
                 }
                 // Wake when the next cart is due, if that is sooner than the next look.
@@ -131,6 +133,32 @@ public final class IdleScheduler: Service, Sendable {
             }
         }
         return expired
+    }
+
+    /// Marks idle again the carts whose evaluation only quiet hours refused, once those end,
+    /// so the saga decides anew (under every rule). Returns how many.
+    @discardableResult
+    public func reconsiderAfterQuietHours() async throws -> Int {
+        let now = clock.now()
+        var marked = 0
+        for cartId in try await OfferQueries(log: store.log).cartsToReconsider(by: now, limit: Self.maxCartsPerPass) {
+            let cart = try await store.load(CartAggregate.self, .cart(cartId))
+            guard let state = cart.state, state.status != .completed else { continue }
+            let engagement = try await store.load(EngagementAggregate.self, .engagement(cartId))
+            guard let evaluation = engagement.state.lastEvaluation else { continue }
+            do {
+                let after = try await store.execute(EngagementAggregate.self, .engagement(cartId), condition: .ifVersion(engagement.version),
+                                                    eventIDs: .derived(from: "reconsider:\(evaluation.cause.uuidString)")) { current in
+                    EngagementSaga.reconsider(cartVersion: cart.version, cartHasItems: !state.lines.isEmpty, state: current, now: now)
+                }
+                if after.version > engagement.version { marked += 1 }
+            } catch EngineError.preconditionFailed {
+                continue  // the engagement moved on meanwhile: the next look sees it
+            } catch EventLogError.eventIdConflict {
+                continue  // another scheduler did it
+            }
+        }
+        return marked
     }
 
     /// When the next cart not yet idle reaches its merchant's idle threshold.

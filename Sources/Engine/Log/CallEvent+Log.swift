@@ -12,6 +12,7 @@ extension CallEvent: LoggedEvent {
         case .agentBridged(let event): try EncodedEvent(event)
         case .ended(let event): try EncodedEvent(event)
         case .failed(let event): try EncodedEvent(event)
+        case .cancelRequested(let event): try EncodedEvent(event)
         }
     }
 
@@ -24,6 +25,7 @@ extension CallEvent: LoggedEvent {
         case AgentBridged.eventType: self = .agentBridged(try recorded.payload(AgentBridged.self))
         case CallEnded.eventType: self = .ended(try recorded.payload(CallEnded.self))
         case CallFailed.eventType: self = .failed(try recorded.payload(CallFailed.self))
+        case CallCancelRequested.eventType: self = .cancelRequested(try recorded.payload(CallCancelRequested.self))
         default: throw recorded.unknownType()
         }
     }

@@ -42,6 +42,8 @@ public struct LiveCallsProjection: Projection {
                 sql = "DELETE FROM \(table) WHERE call_id = $1"; binds.append(ended.callId)
             case .failed(let failed):
                 sql = "DELETE FROM \(table) WHERE call_id = $1"; binds.append(failed.callId)
+            case .cancelRequested:
+                continue  // the call stays live until its node fails it
             }
             _ = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
         }

@@ -6,15 +6,22 @@ import PostgresNIO
 /// Status and rebuild of projections, for `cartline projections`.
 public struct ProjectionMaintenance: Sendable {
     public struct Status: Sendable, Equatable {
+        public enum Kind: String, Sendable { case projection, saga }
+
         public let name: String
+        public let kind: Kind
         public let checkpoint: LogPosition?
         public let headPosition: Int64
         /// Events after the checkpoint (up to the head; those above the horizon included).
         public let behind: Int64
         /// Whether some process holds the projection's leadership lock in this database.
         public let hasLeader: Bool
-        public let rows: Int64
+        /// The read model's rows (a saga keeps none: its state is in the log).
+        public let rows: Int64?
     }
+
+    /// The sagas that follow the log with a checkpoint and a leader, as projections do.
+    static let sagas: [(name: String, checkpoint: String)] = [(EngagementSagaConsumer.sagaName, EngagementSagaConsumer.checkpointName)]
 
     let log: EventLog
     let logger: Logger
@@ -24,26 +31,28 @@ public struct ProjectionMaintenance: Sendable {
         self.logger = logger
     }
 
+    /// Every consumer that keeps a checkpoint: the projections, then the sagas.
     public func status() async throws -> [Status] {
         var statuses: [Status] = []
         let head = try await log.headPosition()
-        for kind in ProjectionCatalog.all {
-            let projection = kind.live
-            let checkpoint = try await log.checkpoint(of: projection.consumer)
+        let consumers = ProjectionCatalog.all.map { ($0.live.name, $0.live.consumer, Status.Kind.projection) }
+            + Self.sagas.map { ($0.name, $0.checkpoint, Status.Kind.saga) }
+        for (name, checkpointName, kind) in consumers {
+            let checkpoint = try await log.checkpoint(of: checkpointName)
             let client = log.client
             let logger = self.logger
-            let name = projection.name
+            let rowsSQL = kind == .projection ? "(SELECT count(*) FROM \(name))" : "NULL::int8"
             let (behind, leader, rows) = try await log.run("projection status") {
                 let result = try await client.query(PostgresQuery(unsafeSQL: """
                     SELECT (SELECT count(*) FROM events WHERE global_position > $1),
                            EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
                                    AND classid = $2::int4::oid AND objid = hashtext($3)::oid),
-                           (SELECT count(*) FROM \(name))
+                           \(rowsSQL)
                     """, binds: try Self.binds(checkpoint?.globalPosition ?? 0, ProjectorRunner.lockClass, name)), logger: logger)
-                for try await row in result.decode((Int64, Bool, Int64).self) { return row }
-                return (0, false, 0)
+                for try await row in result.decode((Int64, Bool, Int64?).self) { return row }
+                return (0, false, nil)
             }
-            statuses.append(Status(name: name, checkpoint: checkpoint, headPosition: head, behind: behind, hasLeader: leader, rows: rows))
+            statuses.append(Status(name: name, kind: kind, checkpoint: checkpoint, headPosition: head, behind: behind, hasLeader: leader, rows: rows))
         }
         return statuses
     }

@@ -57,6 +57,25 @@ struct OfferQueries: Sendable {
         }
     }
 
+    /// Carts whose evaluation said "look again at" a time now come (quiet hours ended).
+    func cartsToReconsider(by now: Date, limit: Int) async throws -> [UUID] {
+        let (from, upTo) = Self.window(endingAt: now)
+        let client = log.client
+        let logger = log.logger
+        return try await log.run("find carts to reconsider") {
+            let rows = try await client.query("""
+                SELECT DISTINCT stream_id FROM events WHERE event_type = 'EngagementEvaluated' AND data ? 'reconsiderAt'
+                  AND data->>'reconsiderAt' > \(from) AND data->>'reconsiderAt' <= \(upTo)
+                LIMIT \(limit)
+                """, logger: logger)
+            var carts: [UUID] = []
+            for try await stream in rows.decode(String.self) {
+                if let id = UUID(uuidString: String(stream.dropFirst("engagement-".count))) { carts.append(id) }
+            }
+            return carts
+        }
+    }
+
     private static func window(endingAt now: Date) -> (String, String) {
         let format = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
         return (now.addingTimeInterval(-lookbackSeconds).formatted(format), now.formatted(format))

@@ -25,13 +25,20 @@ extension OfferService {
         }
         let agents = try await merchants.merchant(cart.merchantId)?.profile.agents ?? []
         let free = await capacity.freeChannels()
-        let callId = EventIDs.uuid(hashing: "call:cart:\(cart.id.uuidString)")
+        // The cart's previous call, when it is over, may be followed by a new one ("try again"),
+        // whose id derives from the one before, so a retried request asks for the same call.
+        let previous = try await store.load(EngagementAggregate.self, .engagement(cart.id)).state.call
+        var finishedCall: UUID?
+        if let previous, try await store.load(CallAggregate.self, .call(previous.callId)).state.isFinished { finishedCall = previous.callId }
+        let callId = finishedCall.map { EventIDs.uuid(hashing: "call:after:\($0.uuidString)") }
+            ?? EventIDs.uuid(hashing: "call:cart:\(cart.id.uuidString)")
         let now = clock.now()
         let sealed = try await sealedDestination(of: preferences, shopperId: cart.shopperId)
         var outcome = EngagementSaga.HelpOutcome.explain("not decided")
         let engagement = try await store.execute(EngagementAggregate.self, .engagement(cart.id)) { state in
             let (decided, events) = EngagementSaga.help(via: via, callId: callId, cart: cart, preferences: preferences, agents: agents,
-                                                        freeChannels: free, state: state, now: now, sealedDestination: sealed)
+                                                        freeChannels: free, state: state, now: now, sealedDestination: sealed,
+                                                        finishedCall: finishedCall)
             outcome = decided
             return events
         }

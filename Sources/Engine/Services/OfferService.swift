@@ -11,7 +11,7 @@ public struct OfferService: Sendable {
     let store: AggregateStore
     let merchants: MerchantDirectory
     let capacity: any ChannelCapacity
-    let clock: any WallClock
+    public let clock: any WallClock
     /// Seals the destination (phone number, SIP URI) under the shopper's key before it
     /// reaches `CallRequested`; without one (engine tests) it is stored as given.
     let vault: PersonalDataVault?
@@ -79,6 +79,18 @@ public struct OfferService: Sendable {
         return state
     }
 
+    /// The shopper cancels a call not yet connected: at once when no node has claimed it,
+    /// else through its node (a `CallCancelRequested` the node carries out).
+    public func cancelCall(_ callId: UUID, shopperId: UUID) async throws -> CallState {
+        let now = clock.now()
+        let result = try await store.execute(CallAggregate.self, .call(callId), eventIDs: .derived(from: "cancel:\(callId.uuidString)")) { state in
+            guard let request = state.request, request.shopperId == shopperId else { throw DomainError.notFound("no such call") }
+            return try Call.cancel(state, now: now)
+        }
+        if result.state.phase == .failed, result.state.failed?.reason == "shopper-cancelled" { BusinessMetrics.call("failed:shopper-cancelled") }
+        return result.state
+    }
+
     /// Carts looked at for the shopper's latest unfinished call: one call per cart, and a
     /// call outlives its cart's idle time by minutes, so the newest carts hold it.
     public static let maxCartsForLatestCall = 10
@@ -86,12 +98,22 @@ public struct OfferService: Sendable {
     /// The shopper's most recently requested call that has neither ended nor failed, if
     /// any (what a reloaded page shows in its "Your call" box).
     public func latestUnfinishedCall(shopperId: UUID) async throws -> CallState? {
+        try await latestCall(shopperId: shopperId, finishedSince: nil)
+    }
+
+    /// The shopper's most recent call that is under way, or that finished at or after
+    /// `finishedSince` (what any tab shows: "Call ended after 3 min 12 s" stays in view for
+    /// a while, in every tab and after a reload).
+    public func latestCall(shopperId: UUID, finishedSince: Date?) async throws -> CallState? {
         let cartIds = try await CartDirectory(log: store.log).cartIDs(of: shopperId).prefix(Self.maxCartsForLatestCall)
         var latest: CallState?
         for cartId in cartIds {
             guard let requested = try await store.load(EngagementAggregate.self, .engagement(cartId)).state.call else { continue }
             let state = try await store.load(CallAggregate.self, .call(requested.callId)).state
-            guard let request = state.request, request.shopperId == shopperId, !state.isFinished else { continue }
+            guard let request = state.request, request.shopperId == shopperId else { continue }
+            if state.isFinished {
+                guard let finishedSince, let over = state.ended?.at ?? state.failed?.at, over >= finishedSince else { continue }
+            }
             if let known = latest?.request, known.at >= request.at { continue }
             latest = state
         }

@@ -84,6 +84,10 @@ public final class OfferHub: Service, Sendable {
             if let offer = try? recorded.data.decode(as: CallOffered.self) { send(.offer(offer), to: offer.shopperId) }
         case OfferExpired.eventType:
             if let expired = try? recorded.data.decode(as: OfferExpired.self) { send(.expired(expired), to: expired.shopperId) }
+        case OfferDeclined.eventType:
+            if let declined = try? recorded.data.decode(as: OfferDeclined.self), let shopperId = declined.shopperId {
+                send(.declined(offerId: declined.offerId), to: shopperId)
+            }
         default:
             if recorded.stream.hasPrefix(Self.callStreamPrefix) { await followCall(recorded, calls: &calls) }
         }
@@ -92,7 +96,7 @@ public final class OfferHub: Service, Sendable {
     private static let callStreamPrefix = "call-"
     private static let callEventTypes: Set<String> = [
         CallRequested.eventType, ChannelAssigned.eventType, CallRinging.eventType, CallAnswered.eventType,
-        AgentBridged.eventType, CallEnded.eventType, CallFailed.eventType,
+        AgentBridged.eventType, CallEnded.eventType, CallFailed.eventType, CallCancelRequested.eventType,
     ]
 
     /// Folds a call event onto what the hub knows of the call (or reads the stream up to

@@ -5,6 +5,8 @@ import Foundation
 enum OfferPush: Sendable {
     case offer(CallOffered)
     case expired(OfferExpired)
+    /// Declined in one tab: every other tab withdraws the offer too, and says so.
+    case declined(offerId: UUID)
     /// The call's state after one of its events (or on connection, its state now).
     case call(CallView)
     case heartbeat
@@ -17,6 +19,9 @@ enum OfferPush: Sendable {
             return "id: \(offer.offerId.uuidString.lowercased())\nevent: offer\ndata: \(Self.json(data))\n\n"
         case .expired(let expired):
             let data = ExpiredOfferView(offerId: expired.offerId.uuidString.lowercased(), status: "expired")
+            return "event: offer\ndata: \(Self.json(data))\n\n"
+        case .declined(let offerId):
+            let data = DeclinedView(offerId: offerId.uuidString.lowercased(), status: "declined")
             return "event: offer\ndata: \(Self.json(data))\n\n"
         case .call(let view):
             return "event: call\ndata: \(Self.json(view))\n\n"

@@ -44,8 +44,10 @@ struct CartRoutes {
         }
         table.add(.post, "/v1/carts/{cartId}/checkout/complete") { request, context in
             let body = try await JSONBody.bytes(of: request, limit: services.configuration.maxBodyBytes)
-            let input = try JSONBody.decode(CompleteCheckoutBody.self, from: body, allowedFields: CompleteCheckoutBody.fields)
-            return try await change(request, context, body: body, command: .completeCheckout(orderRef: input.orderRef))
+            let input: CompleteCheckoutBody? = body.isEmpty ? nil : try JSONBody.decode(CompleteCheckoutBody.self, from: body, allowedFields: CompleteCheckoutBody.fields)
+            let cartId = try context.uuidParameter("cartId", what: "cart")
+            let orderRef = input?.orderRef ?? CompleteCheckoutBody.assignedOrderRef(cartId: cartId)
+            return try await change(request, context, body: body, command: .completeCheckout(orderRef: orderRef))
         }
     }
 

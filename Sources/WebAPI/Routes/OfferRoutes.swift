@@ -30,7 +30,7 @@ struct OfferRoutes {
                 var preamble = "retry: 3000\n\n"
                 for offer in open { preamble += OfferPush.offer(offer).text }
                 do {
-                    if let call = try await offers.latestUnfinishedCall(shopperId: shopperId).flatMap(CallView.init) {
+                    if let call = try await offers.latestCall(shopperId: shopperId, finishedSince: Self.finishedCallsShownSince(offers)).flatMap(CallView.init) {
                         preamble += OfferPush.call(call).text
                     }
                 } catch {
@@ -77,11 +77,35 @@ struct OfferRoutes {
             if case .call(let call) = outcome { response.headers["Location"] = "/v1/calls/\(call.callId.uuidString.lowercased())" }
             return response.response
         }
+        table.add(.get, "/v1/engagement") { _, context in
+            let shopperId = try context.requireShopper()
+            let offers = services.offers
+            let open = try await offers.openOffers(shopperId: shopperId).first
+            let call = try await offers.latestCall(shopperId: shopperId, finishedSince: Self.finishedCallsShownSince(offers)).flatMap(CallView.init)
+            // A call under way supersedes any offer: the shopper is being called already.
+            let underWay = call.map { $0.status != "ended" && $0.status != "failed" } ?? false
+            let offer = underWay ? nil : open.map(OfferView.init)
+            return try APIResponse.json(EngagementNowView(offer: offer, call: call)).response
+        }
+        table.add(.post, "/v1/calls/{callId}/cancel") { _, context in
+            let shopperId = try context.requireShopper()
+            let callId = try context.uuidParameter("callId", what: "call")
+            let state = try await services.offers.cancelCall(callId, shopperId: shopperId)
+            guard let view = CallView(state) else { throw Problem.notFound("no such call") }
+            return try APIResponse.json(view).response
+        }
         table.add(.get, "/v1/calls/{callId}") { _, context in
             let state = try await services.offers.call(try context.uuidParameter("callId", what: "call"), shopperId: try context.requireShopper())
             guard let view = CallView(state) else { throw Problem.notFound("no such call") }
             return try APIResponse.json(view).response
         }
+    }
+
+    /// How long a finished call stays in the shopper's view (every tab, every reload).
+    static let finishedCallShownSeconds: Double = 600
+
+    static func finishedCallsShownSince(_ offers: OfferService) -> Date {
+        offers.clock.now().addingTimeInterval(-finishedCallShownSeconds)
     }
 
     /// The call as it stands now: a retried request may find it long under way.

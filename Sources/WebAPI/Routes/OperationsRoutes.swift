@@ -1,11 +1,13 @@
+import Engine
 import EventLog
 import Foundation
 import HTTPTypes
 import Hummingbird
 import PostgresNIO
 
-/// `/health` (ready only when the database answers, within a second) and `/metrics`
-/// (Prometheus text).
+/// `/health` (ready only when the database answers, within a second; with the roles this
+/// process runs and whether calls can be placed) and `/metrics` (Prometheus text, the
+/// business gauges read at each scrape).
 struct OperationsRoutes {
     let services: WebServices
 
@@ -14,16 +16,33 @@ struct OperationsRoutes {
             let log = services.log
             let client = log.client
             let logger = log.logger
+            let nodes: Int
             do {
-                try await withDeadline(seconds: 1, operation: "health check") {
+                nodes = try await withDeadline(seconds: 1, operation: "health check") {
                     _ = try await client.query("SELECT 1", logger: logger)
+                    return try await TelephonyCapacity(log: log).aliveNodes().count
                 }
             } catch {
                 throw Problem.unavailable("the database does not answer")
             }
-            return try APIResponse.json(["status": "ready"]).response
+            var roles: [String: String] = [:]
+            for role in ["web", "engine", "telephony"] { roles[role] = services.roles.contains(role) ? "ready" : "elsewhere" }
+            return try APIResponse.json(HealthView(status: "ready", roles: roles, telephonyNodesAlive: nodes, readyToCall: nodes > 0)).response
         }
         table.add(.get, "/metrics") { _, _ in
+            do {
+                let reading = try await withDeadline(seconds: 3, operation: "business gauges") { try await BusinessGauges(log: services.log).read() }
+                let registry = services.metrics
+                registry.makeGauge(name: "cartline_calls_waiting").set(reading.callsWaiting)
+                registry.makeGauge(name: "cartline_calls_ringing").set(reading.callsPlacing)
+                registry.makeGauge(name: "cartline_calls_live").set(reading.callsLive)
+                registry.makeGauge(name: "cartline_offers_last_24h", labels: [("outcome", "made")]).set(reading.offersMade)
+                registry.makeGauge(name: "cartline_offers_last_24h", labels: [("outcome", "accepted")]).set(reading.offersAccepted)
+                registry.makeGauge(name: "cartline_offer_conversion_ratio").set(reading.conversion)
+            } catch {
+                // The scrape still answers, with the gauges as last read.
+                services.log.logger.warning("business gauges not read", metadata: ["error": "\(error)"])
+            }
             var headers = HTTPFields()
             headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: services.metrics.emitToBuffer())))

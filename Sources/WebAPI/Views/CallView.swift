@@ -21,6 +21,10 @@ struct CallView: Encodable, Sendable {
     let durationSeconds: Int64?
     /// Once failed: the stable reason word (`no-answer`, `busy` …).
     let reason: String?
+    /// Whether the shopper may still cancel it (not yet connected, no cancel asked yet).
+    let cancellable: Bool
+    /// Whether the shopper may ask for a new call (this one failed).
+    let retryable: Bool
 
     /// Nil for a state without its `CallRequested` (not a call).
     init?(_ state: CallState) {
@@ -41,6 +45,8 @@ struct CallView: Encodable, Sendable {
         self.talkingSince = state.phase == .talking ? state.bridgedAt : nil
         self.durationSeconds = CallWords.durationSeconds(of: state)
         self.reason = state.phase == .failed ? state.failed?.reason : nil
+        self.cancellable = Call.isCancellable(state) && state.cancelRequestedAt == nil
+        self.retryable = state.phase == .failed && state.failed?.reason != "cart-completed"
     }
 
     /// The state of a call nothing has happened to yet (the answer to the request itself).

@@ -14,6 +14,7 @@ enum CallWords {
     static func forShopper(_ state: CallState, request: CallRequested) -> String {
         let agent = request.agentName
         let phone = request.mode == .voip ? "SIP phone" : "phone"
+        if state.cancelRequestedAt != nil, Call.isCancellable(state) { return "Cancelling the call…" }
         switch state.phase {
         case .requested: return "\(agent) will call you \(mode(request.mode)) in a moment"
         case .connecting: return "We're calling you now \(mode(request.mode))"

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Request bodies of the cart routes, decoded strictly by `JSONBody`.
 struct OpenCartBody: Decodable {
     static let fields: Set<String> = ["merchantId"]
@@ -15,7 +17,13 @@ struct QuantityBody: Decodable {
     let quantity: Int
 }
 
+/// `orderRef` is the merchant's own order number when its shop has one; without it the
+/// server assigns one (`CL-` and the cart's first eight hex digits): a shopper never types it.
 struct CompleteCheckoutBody: Decodable {
     static let fields: Set<String> = ["orderRef"]
-    let orderRef: String
+    let orderRef: String?
+
+    static func assignedOrderRef(cartId: UUID) -> String {
+        "CL-" + cartId.uuidString.prefix(8).uppercased()
+    }
 }
