@@ -20,9 +20,12 @@ public struct WebServices: Sendable {
     public let offers: OfferService
     /// Pushes offers and call status to this process's open SSE streams.
     public let hub: OfferHub
+    /// The roles this process runs (`web`, `engine`, `telephony`), which `/health` reports.
+    public var roles: Set<String> = ["web", "engine", "telephony"]
     let idempotency: IdempotentRequests
     let sessionCookie: SessionCookie
-    let agentToken: AgentToken
+    /// Agent sign-in codes, sessions and revocation for the agent console.
+    let agentConsole: AgentConsole
     let preferencesCookie: PreferencesCookie
 
     public init(log: EventLog, configuration: WebConfiguration, sealingKey: SecretKey, sealingKeyID: String,
@@ -45,7 +48,9 @@ public struct WebServices: Sendable {
         self.hub = OfferHub(log: log, logger: log.logger)
         self.idempotency = IdempotentRequests(store: IdempotencyStore(log: log))
         self.sessionCookie = SessionCookie(secret: configuration.sessionKey)
-        self.agentToken = AgentToken(secret: configuration.sessionKey)
+        self.agentConsole = AgentConsole(
+            access: AgentAccessService(store: store, merchants: merchants, clock: clock, sessionKey: configuration.sessionKey),
+            cookie: AgentSessionCookie(secret: configuration.sessionKey), secureCookies: configuration.secureCookies)
         self.preferencesCookie = PreferencesCookie(keys: configuration.preferenceKeys)
     }
 }

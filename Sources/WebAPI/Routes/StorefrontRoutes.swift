@@ -11,6 +11,7 @@ struct StorefrontRoutes {
         ("/storefront.css", "storefront.css", "text/css; charset=utf-8"),
         ("/agent", "agent.html", "text/html; charset=utf-8"),
         ("/agent.js", "agent.js", "text/javascript; charset=utf-8"),
+        ("/agent.css", "agent.css", "text/css; charset=utf-8"),
     ]
 
     let directory: URL
