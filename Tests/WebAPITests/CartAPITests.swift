@@ -124,6 +124,29 @@ struct CartAPITests {
         }
     }
 
+    @Test func fortyRacingAddsToOneCartAllLand() async throws {
+        // Forty at once from one shopper to one cart: they take turns in the process (they
+        // used to re-decide against each other and about half gave up with 409).
+        try await WebHarness.run { harness in
+            try await harness.registerMerchant()
+            let shopper = harness.shopper()
+            let cartId = try #require(try await shopper.send(.post, "/v1/carts", json: ["merchantId": "demo-shop"]).json["id"] as? String)
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 1...40 {
+                    group.addTask { try await shopper.send(.post, "/v1/carts/\(cartId)/items", json: ["sku": "beans", "quantity": 1]).status }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses.count == 40 && statuses.allSatisfy { $0 == 200 }, "\(statuses)")
+            let cart = try await shopper.send(.get, "/v1/carts/\(cartId)")
+            #expect((cart.json["items"] as? [[String: Any]])?.first?["quantity"] as? Int == 40)
+            #expect(cart.etag == "\"41\"")
+            // If-Match still refuses a stale version.
+            try await shopper.send(.post, "/v1/carts/\(cartId)/items", json: ["sku": "beans", "quantity": 1],
+                                   headers: ["If-Match": "\"40\""]).expectProblem(412)
+        }
+    }
+
     @Test func anIdempotencyKeyReplaysTheFirstAnswerAndAppendsNothingNew() async throws {
         try await WebHarness.run { harness in
             try await harness.registerMerchant()

@@ -13,13 +13,17 @@ public struct AggregateStore: Sendable {
     /// Attempts per command when other writers keep winning the race: a write fails only
     /// after 7 others to the same stream succeeded while it tried.
     public static let maxAttempts = 8
+    /// Commands from this process waiting for their turn on one stream (`StreamTurns`).
+    public static let maxWaitingPerStream = 1_000
 
     public let log: EventLog
     let cache: StreamStateCache
+    let turns: StreamTurns
 
     public init(log: EventLog, cachedStreams: Int = 100_000) {
         self.log = log
         self.cache = StreamStateCache(capacity: cachedStreams)
+        self.turns = StreamTurns(maxWaiting: Self.maxWaitingPerStream)
     }
 
     /// The stream's state now: the cached fold plus any events after it.
@@ -60,7 +64,24 @@ public struct AggregateStore: Sendable {
         preloaded: Versioned<A.State>? = nil,
         decide: (A.State) throws -> [A.Event]
     ) async throws -> Versioned<A.State> {
-        var current = preloaded ?? (condition == .latest ? cache.get(stream, as: A.State.self) : nil)
+        // Commands to one stream from this process go one after the other: each decides on
+        // what the one before it wrote (the cache), so racing requests queue, not collide.
+        try await turns.take(stream) {
+            try await decideAndAppend(aggregate, stream, condition: condition, eventIDs: eventIDs, preloaded: preloaded, decide: decide)
+        }
+    }
+
+    private func decideAndAppend<A: Aggregate>(
+        _ aggregate: A.Type,
+        _ stream: StreamName,
+        condition: WriteCondition,
+        eventIDs: EventIDs,
+        preloaded: Versioned<A.State>?,
+        decide: (A.State) throws -> [A.Event]
+    ) async throws -> Versioned<A.State> {
+        // The newer of what the caller loaded (before its turn) and what the cache holds now.
+        let cached = condition == .latest ? cache.get(stream, as: A.State.self) : nil
+        var current = [preloaded, cached].compactMap { $0 }.max { $0.version < $1.version }
         // A state that was not read for this command (cached, or handed in) may be behind.
         // Only an append checks the version, so a refusal or a no-op decided on it is
         // checked again against the stream as it is before it is believed.
