@@ -47,39 +47,17 @@ struct AppendBatchWriter: Sendable {
         let requestExpected: [Int64] = requests.map {
             switch $0.expected { case .any: -1; case .noStream: 0; case .exact(let version): version }
         }
-        let rows = try await connection.query("""
-            WITH ev AS (
-              SELECT * FROM UNNEST(\(eventRequest)::int4[], \(eventOffset)::int8[], \(eventStream)::text[], \(ids)::uuid[],
-                                   \(types)::text[], \(schemas)::int2[], \(data)::text[], \(metadata)::text[])
-                       AS e(req, off, stream, id, type, schema, data, metadata)
-            ), cur AS (
-              SELECT r.req, r.expected,
-                     COALESCE((SELECT max(x.stream_version) FROM events x WHERE x.stream_id = r.stream), 0) AS actual
-              FROM UNNEST(\(requestIndex)::int4[], \(requestStream)::text[], \(requestExpected)::int8[]) AS r(req, stream, expected)
-            ), stored AS (
-              SELECT ev.req, ev.id, x.stream_id, x.stream_version, x.tx_id::text::int8 AS tx, x.global_position,
-                     (x.event_type = ev.type AND x.data = ev.data::jsonb AND x.schema_version = ev.schema) AS same
-              FROM ev JOIN events x ON x.event_id = ev.id
-            ), ok AS (
-              SELECT cur.req, cur.actual FROM cur
-              WHERE (cur.expected = -1 OR cur.expected = cur.actual)
-                AND NOT EXISTS (SELECT 1 FROM stored WHERE stored.req = cur.req)
-            ), ins AS (
-              INSERT INTO events (stream_id, stream_version, event_id, event_type, schema_version, data, metadata)
-              SELECT ev.stream, ok.actual + ev.off + 1, ev.id, ev.type, ev.schema, ev.data::jsonb, ev.metadata::jsonb
-              FROM ev JOIN ok ON ok.req = ev.req
-              ORDER BY ev.req, ev.off
-              RETURNING event_id, stream_id, stream_version, tx_id::text::int8 AS tx, global_position
-            )
-            SELECT 'i', -1, event_id, stream_id, stream_version, tx, global_position, true FROM ins
-            UNION ALL SELECT 'c', req, NULL, NULL, actual, NULL, NULL, NULL FROM cur
-            UNION ALL SELECT 's', req, id, stream_id, stream_version, tx, global_position, same FROM stored
-            """, logger: logger)
+        // A named prepared statement (prepared once per connection): a warm append pays the
+        // execution and the commit, not the planning of the whole CTE every time.
+        let statement = AppendBatchStatement(
+            eventRequest: eventRequest, eventOffset: eventOffset, eventStream: eventStream, ids: ids, types: types,
+            schemas: schemas, data: data, metadata: metadata,
+            requestIndex: requestIndex, requestStream: requestStream, requestExpected: requestExpected)
+        let rows = try await connection.execute(statement, logger: logger)
         var inserted: [UUID: LogPosition] = [:]
         var actualVersions = [Int64](repeating: 0, count: requests.count)
         var stored: [UUID: StoredEvent] = [:]
-        for try await (kind, request, id, stream, version, tx, position, same)
-            in rows.decode((String, Int32, UUID?, String?, Int64, Int64?, Int64?, Bool?).self) {
+        for try await (kind, request, id, stream, version, tx, position, same) in rows {
             switch kind {
             case "i":
                 if let id, let tx, let position { inserted[id] = LogPosition(transactionId: tx, globalPosition: position) }

@@ -10,7 +10,10 @@ extension EventLog {
             for lane in committer.lanes {
                 lanes.addTask { await self.runLane(lane) }
             }
+            setRunning(true)
+            defer { setRunning(false) }
             await withTaskGroup(of: Void.self) { background in
+                background.addTask { await self.expireOverdueAppends() }
                 if configuration.wakeUp == .notify {
                     background.addTask { await self.listenForCommits() }
                     background.addTask { await self.announceCommits() }
@@ -20,6 +23,16 @@ extension EventLog {
                 background.cancelAll()
             }
             committer.close()
+        }
+    }
+
+    /// One sweeper for every lane: appends still queued at their deadline are withdrawn
+    /// (they never reach the database) and time out. Looks four times a second.
+    private func expireOverdueAppends() async {
+        while !Task.isCancelled {
+            let now = ContinuousClock.now
+            for lane in committer.lanes { lane.expire(now: now, timeoutSeconds: configuration.operationTimeoutSeconds) }
+            try? await Task.sleep(for: .milliseconds(250))
         }
     }
 

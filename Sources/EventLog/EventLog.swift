@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import PostgresNIO
 import ServiceLifecycle
+import Synchronization
 
 /// Cartline's event log: one append-only Postgres table (`Migrations/0001_event_log.sql`).
 /// Knows nothing of carts or calls.
@@ -30,6 +31,10 @@ public final class EventLog: Service, Sendable {
     let logAdvanced = WakeUpSignal()
     /// Fired on each local commit: the NOTIFY sender waits on it.
     let localCommits = WakeUpSignal()
+    /// Whether `run()` drives the lanes (and their deadline sweepers) now.
+    private let running = Atomic<Bool>(false)
+    var isRunning: Bool { running.load(ordering: .acquiring) }
+    func setRunning(_ value: Bool) { running.store(value, ordering: .releasing) }
 
     public init(client: PostgresClient, configuration: EventLogConfiguration = .init(), logger: Logger) {
         self.client = client
@@ -48,9 +53,16 @@ public final class EventLog: Service, Sendable {
         let started = ContinuousClock.now
         let committer = self.committer
         do {
-            // Bounded end to end: queueing, a log that is not running yet, and the commit.
-            let result = try await withDeadline(seconds: configuration.operationTimeoutSeconds, operation: "append") {
-                try await committer.submit(request)
+            let timeout = configuration.operationTimeoutSeconds
+            let result: AppendResult
+            if isRunning {
+                // Bounded by the lane: withdrawn at the deadline while queued, else the batch's deadline.
+                result = try await committer.submit(request, deadline: started + .seconds(timeout))
+            } else {
+                // No lane is driven (the log is not running yet): bounded here, as before.
+                result = try await withDeadline(seconds: timeout, operation: "append") {
+                    try await committer.submit(request, deadline: started + .seconds(timeout))
+                }
             }
             metrics.appendDuration.recordNanoseconds((ContinuousClock.now - started).inNanoseconds)
             return result

@@ -20,6 +20,9 @@ public enum EventLogError: Error, Sendable, Equatable, CustomStringConvertible {
     case unavailable(String)
     case database(String)
     case shuttingDown
+    /// The append was taken back before it reached the database (its caller was cancelled):
+    /// it never commits, so a retry cannot apply it twice.
+    case withdrawn
 
     public var description: String {
         switch self {
@@ -39,6 +42,7 @@ public enum EventLogError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unavailable(let reason): "the database is unavailable: \(reason)"
         case .database(let reason): "database error: \(reason)"
         case .shuttingDown: "the event log is shutting down"
+        case .withdrawn: "the append was withdrawn before it reached the database; it was not applied"
         }
     }
 }

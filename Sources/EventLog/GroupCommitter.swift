@@ -10,9 +10,12 @@ import Synchronization
 /// Streams are spread over a few lanes by name; one lane commits one batch at a time, so
 /// appends to one stream from this process never race each other at the database.
 final class GroupCommitter: Sendable {
-    /// A queued append and how to tell its caller the outcome (exactly once).
+    /// A queued append and how to tell its caller the outcome (exactly once). `deadline`:
+    /// still queued then, it is withdrawn and times out (it never reaches the database).
     struct Pending: Sendable {
+        var ticket: UInt64 = 0
         let request: AppendRequest
+        let deadline: ContinuousClock.Instant?
         let complete: @Sendable (Result<AppendResult, EventLogError>) -> Void
     }
 
@@ -24,10 +27,20 @@ final class GroupCommitter: Sendable {
         lanes = (0..<lanesCount).map { _ in CommitLane(maxQueued: perLane, maxEventsPerCommit: configuration.maxEventsPerCommit) }
     }
 
-    /// Queues an append; it is committed once the log's `run()` drives the lane.
-    func submit(_ request: AppendRequest) async throws -> AppendResult {
-        try await withCheckedThrowingContinuation { continuation in
-            enqueue(request) { continuation.resume(with: $0) }
+    /// Queues an append; it is committed once the log's `run()` drives the lane. No task
+    /// and no timer of its own: the lane's sweeper withdraws it when `deadline` passes while
+    /// it is still queued, and a cancelled caller withdraws it at once. Once in a batch it has
+    /// an outcome (the batch has its deadline), which the caller gets.
+    func submit(_ request: AppendRequest, deadline: ContinuousClock.Instant) async throws -> AppendResult {
+        let lane = self.lane(for: request)
+        let ticket = TicketBox()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                if Task.isCancelled { continuation.resume(throwing: EventLogError.withdrawn); return }
+                ticket.set(lane.enqueue(Pending(request: request, deadline: deadline) { continuation.resume(with: $0) }))
+            }
+        } onCancel: {
+            if let queued = ticket.get() { lane.withdraw(queued, because: .withdrawn) }
         }
     }
 
@@ -38,14 +51,13 @@ final class GroupCommitter: Sendable {
         return await withCheckedContinuation { continuation in
             collector.whenComplete { continuation.resume(returning: $0) }
             for (index, request) in requests.enumerated() {
-                enqueue(request) { collector.record($0, at: index) }
+                lane(for: request).enqueue(Pending(request: request, deadline: nil) { collector.record($0, at: index) })
             }
         }
     }
 
-    private func enqueue(_ request: AppendRequest, complete: @escaping @Sendable (Result<AppendResult, EventLogError>) -> Void) {
-        let lane = lanes[Int(UInt(bitPattern: request.stream.rawValue.hashValue) % UInt(lanes.count))]
-        lane.enqueue(Pending(request: request, complete: complete))
+    private func lane(for request: AppendRequest) -> CommitLane {
+        lanes[Int(UInt(bitPattern: request.stream.rawValue.hashValue) % UInt(lanes.count))]
     }
 
     func close() { lanes.forEach { $0.close() } }
@@ -57,6 +69,7 @@ final class CommitLane: Sendable {
         var queue: [GroupCommitter.Pending] = []
         var waiter: CheckedContinuation<Void, Never>?
         var isClosing = false
+        var nextTicket: UInt64 = 1
     }
 
     private let state = Mutex(State())
@@ -77,18 +90,54 @@ final class CommitLane: Sendable {
         }?.resume()
     }
 
-    func enqueue(_ pending: GroupCommitter.Pending) {
+    /// Queues `pending`; returns its ticket (nil when refused at once: it has its outcome).
+    @discardableResult
+    func enqueue(_ pending: GroupCommitter.Pending) -> UInt64? {
+        var pending = pending
         let outcome = state.withLock { state -> Result<CheckedContinuation<Void, Never>?, EventLogError> in
             if state.isClosing { return .failure(.shuttingDown) }
             if state.queue.count >= maxQueued { return .failure(.overloaded(queued: state.queue.count)) }
+            pending.ticket = state.nextTicket
+            state.nextTicket += 1
             state.queue.append(pending)
             defer { state.waiter = nil }
             return .success(state.waiter)
         }
         switch outcome {
-        case .success(let waiter): waiter?.resume()
-        case .failure(let error): pending.complete(.failure(error))
+        case .success(let waiter):
+            waiter?.resume()
+            return pending.ticket
+        case .failure(let error):
+            pending.complete(.failure(error))
+            return nil
         }
+    }
+
+    /// Takes an append back while it is still queued (it then never reaches the database);
+    /// one already in a batch keeps its course.
+    func withdraw(_ ticket: UInt64, because error: EventLogError) {
+        let withdrawn = state.withLock { state -> GroupCommitter.Pending? in
+            guard let index = state.queue.firstIndex(where: { $0.ticket == ticket }) else { return nil }
+            return state.queue.remove(at: index)
+        }
+        withdrawn?.complete(.failure(error))
+    }
+
+    /// Withdraws the queued appends whose deadline has passed; returns how many.
+    @discardableResult
+    func expire(now: ContinuousClock.Instant, timeoutSeconds: Double) -> Int {
+        let expired = state.withLock { state -> [GroupCommitter.Pending] in
+            guard state.queue.contains(where: { $0.deadline.map { $0 <= now } ?? false }) else { return [] }
+            var kept: [GroupCommitter.Pending] = []
+            var expired: [GroupCommitter.Pending] = []
+            for pending in state.queue {
+                if let deadline = pending.deadline, deadline <= now { expired.append(pending) } else { kept.append(pending) }
+            }
+            state.queue = kept
+            return expired
+        }
+        for pending in expired { pending.complete(.failure(.timedOut(operation: "append", seconds: timeoutSeconds))) }
+        return expired.count
     }
 
     /// The next batch: at least one append, at most `maxEventsPerCommit` events (an append
@@ -164,4 +213,11 @@ private final class BulkOutcomes: Sendable {
         }
         if let (onComplete, results) = done { onComplete(results) }
     }
+}
+
+/// The ticket of a queued append, shared by the submitting task and its cancellation handler.
+private final class TicketBox: Sendable {
+    private let ticket = Mutex<UInt64?>(nil)
+    func set(_ value: UInt64?) { ticket.withLock { $0 = value } }
+    func get() -> UInt64? { ticket.withLock { $0 } }
 }

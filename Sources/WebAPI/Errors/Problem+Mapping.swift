@@ -28,7 +28,7 @@ extension Problem {
             }
         case let error as EventLogError:
             switch error {
-            case .overloaded, .timedOut, .unavailable, .shuttingDown:
+            case .overloaded, .timedOut, .unavailable, .shuttingDown, .withdrawn:
                 return (.unavailable(error.description), false)
             case .wrongExpectedVersion, .eventIdConflict:
                 return (.conflict(error.description), false)
