@@ -11,6 +11,8 @@ import PostgresNIO
 ///   final check. If another process took a version between our read and our insert, the
 ///   statement fails with a unique violation and the caller retries the whole batch.
 /// - Every check and the insert are one statement: one round trip and one commit per batch.
+///   A batch of one event to one stream uses a lighter statement (`SingleAppendStatement`);
+///   only when that one inserts nothing does the full statement run to say why.
 /// - Idempotent retry: a request whose event ids are all already stored, with the same
 ///   bodies in the same stream at the versions its expectation implies, returns the
 ///   original positions; any other reuse of an id is an `eventIdConflict`. Never `DO NOTHING`.
@@ -32,6 +34,9 @@ struct AppendBatchWriter: Sendable {
     /// One statement, autocommitted: one round trip and one commit for the whole batch.
     /// The lane guarantees each stream appears at most once in `requests`.
     func write(_ requests: [AppendRequest], on connection: PostgresConnection, logger: Logger) async throws -> [Outcome] {
+        if requests.count == 1, let appended = try await writeSingle(requests[0], on: connection, logger: logger) {
+            return [.appended(appended)]
+        }
         var eventRequest: [Int32] = [], eventOffset: [Int64] = [], eventStream: [String] = []
         var ids: [UUID] = [], types: [String] = [], schemas: [Int16] = [], data: [String] = [], metadata: [String] = []
         for (index, request) in requests.enumerated() {
@@ -78,6 +83,24 @@ struct AppendBatchWriter: Sendable {
             }
             let positions = request.events.compactMap { inserted[$0.id] }
             return .appended(AppendResult(streamVersion: actual + Int64(request.events.count), positions: positions))
+        }
+    }
+
+    /// One event to one stream, the common case, by the light statement: its result, or nil
+    /// when it did not insert (expectation not met, id stored, version taken meanwhile) and
+    /// the full statement must say why.
+    private func writeSingle(_ request: AppendRequest, on connection: PostgresConnection, logger: Logger) async throws -> AppendResult? {
+        guard request.events.count == 1, let event = request.events.first else { return nil }
+        let expected: Int64 = switch request.expected { case .any: -1; case .noStream: 0; case .exact(let version): version }
+        let statement = SingleAppendStatement(stream: request.stream.rawValue, id: event.id, type: event.type, schema: event.schemaVersion,
+                                              data: event.data.text, metadata: event.metadata.text, expected: expected)
+        do {
+            for try await (version, tx, position) in try await connection.execute(statement, logger: logger) {
+                return AppendResult(streamVersion: version, positions: [LogPosition(transactionId: tx, globalPosition: position)])
+            }
+            return nil
+        } catch where DatabaseErrorMapping.isUniqueViolation(error) {
+            return nil
         }
     }
 
