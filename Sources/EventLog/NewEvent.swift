@@ -25,10 +25,23 @@ public struct NewEvent: Sendable, Hashable {
     /// Size that counts against the event size limit: the JSON the database stores.
     var payloadBytes: Int { data.text.utf8.count + metadata.text.utf8.count }
 
+    /// 1…`maxTypeLength` letters, digits, `_`, `.` or `-`.
+    public static func isValidType(_ type: String) -> Bool {
+        !type.isEmpty && type.count <= maxTypeLength && type.unicodeScalars.allSatisfy(isTypeScalar)
+    }
+
+    /// A letter, a digit, `_`, `.` or `-`. ASCII is decided by range: the Unicode property
+    /// table (which the profile of every append showed) is only consulted beyond it.
+    static func isTypeScalar(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A, 0x5F, 0x2E, 0x2D: true
+        case 0..<0x80: false
+        default: scalar.properties.isAlphabetic
+        }
+    }
+
     func validate(maxEventBytes: Int) throws(EventLogError) {
-        let typeIsValid = !type.isEmpty && type.count <= Self.maxTypeLength
-            && type.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || ("0"..."9").contains($0) || "_.-".unicodeScalars.contains($0) }
-        if !typeIsValid { throw .invalidEventType(type) }
+        if !Self.isValidType(type) { throw .invalidEventType(type) }
         if schemaVersion < 1 { throw .invalidEventData(reason: "schema version \(schemaVersion) of event \(id) must be ≥ 1") }
         if payloadBytes > maxEventBytes { throw .eventTooLarge(eventId: id, bytes: payloadBytes, limit: maxEventBytes) }
     }

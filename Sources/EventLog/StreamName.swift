@@ -11,7 +11,8 @@ public struct StreamName: Hashable, Sendable, CustomStringConvertible {
         if rawValue.utf8.count > Self.maxBytes {
             throw .invalidStreamName(String(rawValue.prefix(40)) + "…", reason: "longer than \(Self.maxBytes) bytes")
         }
-        if rawValue.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F }) {
+        // ASCII by range (space, controls, DEL); the Unicode property table only beyond it.
+        if rawValue.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F || ($0.value >= 0x80 && $0.properties.isWhitespace) }) {
             throw .invalidStreamName(rawValue, reason: "whitespace and control characters are not allowed")
         }
         self.rawValue = rawValue
