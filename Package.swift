@@ -36,6 +36,7 @@ let package = Package(
         .target(
             name: "EventLog",
             dependencies: [
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -49,6 +50,8 @@ let package = Package(
         .target(
             name: "Engine",
             dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 "EventLog", "Domain",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -59,6 +62,11 @@ let package = Package(
         .target(
             name: "WebAPI",
             dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationEssentialsCompat", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 "Engine", "Domain", "EventLog",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -109,6 +117,7 @@ let package = Package(
         .target(
             name: "TelephonyNode",
             dependencies: [
+                "CallHandlers",
                 "Telephony", "Engine", "Domain", "EventLog",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -135,6 +144,11 @@ let package = Package(
         .executableTarget(
             name: "cartline",
             dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 "EventLog", "Engine", "WebAPI", "TelephonyNode", "Telephony",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -145,12 +159,13 @@ let package = Package(
         // Benchmarks are executables under Tools/bench, built in release by their scripts.
         .executableTarget(
             name: "cartline-bench-append",
-            dependencies: ["EventLog"],
+            dependencies: [.product(name: "Logging", package: "swift-log"), .product(name: "PostgresNIO", package: "postgres-nio"), "EventLog"],
             path: "Tools/bench/Sources/cartline-bench-append"
         ),
         .executableTarget(
             name: "cartline-bench-telephony",
             dependencies: [
+                "Media",
                 "Telephony", "TelephonyNode", "CallHandlers", "Engine", "EventLog", "Domain",
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -161,29 +176,30 @@ let package = Package(
         .testTarget(name: "DomainTests", dependencies: ["Domain"]),
         // Telephony tests run real SIPp peers (fixtures in Tests/Fixtures/sipp) and real child processes.
         .target(name: "TelephonyTestSupport", path: "Tests/TelephonySupport"),
-        .testTarget(name: "SIPTests", dependencies: ["SIP", "TelephonyTestSupport",
+        .testTarget(name: "SIPTests", dependencies: [.product(name: "Logging", package: "swift-log"), "SIP", "TelephonyTestSupport",
                                                      .product(name: "NIOCore", package: "swift-nio"),
                                                      .product(name: "NIOPosix", package: "swift-nio")]),
-        .testTarget(name: "MediaTests", dependencies: ["Media", "TelephonyTestSupport",
+        .testTarget(name: "MediaTests", dependencies: [.product(name: "Logging", package: "swift-log"), "Media", "TelephonyTestSupport",
                                                        .product(name: "NIOCore", package: "swift-nio"),
                                                        .product(name: "NIOPosix", package: "swift-nio")]),
         .testTarget(name: "CallHandlersTests", dependencies: ["CallHandlers", "TelephonyTestSupport",
                                                               "cartline-call-handler", "cartline-plugin-host",
                                                               .product(name: "NIOCore", package: "swift-nio"),
                                                               .product(name: "NIOPosix", package: "swift-nio")]),
-        .testTarget(name: "TelephonyTests", dependencies: ["Telephony", "SIP", "Media", "CallHandlers", "TelephonyTestSupport",
+        .testTarget(name: "TelephonyTests", dependencies: [.product(name: "Logging", package: "swift-log"), "Telephony", "SIP", "Media", "CallHandlers", "TelephonyTestSupport",
                                                            "cartline-call-handler", "cartline-plugin-host",
                                                            .product(name: "NIOCore", package: "swift-nio"),
                                                            .product(name: "NIOPosix", package: "swift-nio")]),
         // A fresh migrated database per test, shared by the database-backed test targets.
         .target(
             name: "CartlineTestSupport",
-            dependencies: ["EventLog", .product(name: "PostgresNIO", package: "postgres-nio")],
+            dependencies: [.product(name: "Logging", package: "swift-log"), "EventLog", .product(name: "PostgresNIO", package: "postgres-nio")],
             path: "Tests/Support"
         ),
         .testTarget(
             name: "EngineTests",
             dependencies: [
+                .product(name: "Logging", package: "swift-log"),
                 "Engine", "Domain", "EventLog", "CartlineTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
@@ -191,6 +207,15 @@ let package = Package(
         .testTarget(
             name: "WebAPITests",
             dependencies: [
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationEssentialsCompat", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 "WebAPI", "Engine", "Domain", "EventLog", "CartlineTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
@@ -201,6 +226,13 @@ let package = Package(
         .testTarget(
             name: "TelephonyNodeTests",
             dependencies: [
+                "CallHandlers",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 "TelephonyNode", "Telephony", "Engine", "Domain", "EventLog", "CartlineTestSupport", "TelephonyTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -218,3 +250,12 @@ let package = Package(
         ),
     ]
 )
+
+// Every target declares what it imports (a module used but not imported is an error, not a
+// transitive accident), and existential types say `any`, as Hummingbird's targets do.
+for target in package.targets {
+    target.swiftSettings = (target.swiftSettings ?? []) + [
+        .enableUpcomingFeature("MemberImportVisibility"),
+        .enableUpcomingFeature("ExistentialAny"),
+    ]
+}

@@ -4,6 +4,7 @@ import Logging
 import Media
 import Metrics
 import NIOCore
+import SIP
 
 /// A node's `maxChannels` voice channels. A call reserves a free channel, runs on it as a
 /// `CallSession` with its own handler process, and frees it when the call is over — or

@@ -5,12 +5,13 @@ import Foundation
 import Hummingbird
 import Logging
 import Metrics
+import NIOPosix
 import PostgresNIO
 import Prometheus
-import NIOPosix
 import ServiceLifecycle
 import Telephony
 import TelephonyNode
+import UnixSignals
 import WebAPI
 
 struct ServeCommand: AsyncParsableCommand {

@@ -1,5 +1,6 @@
 @testable import EventLog
 import Foundation
+import PostgresNIO
 import Testing
 
 @Suite("Pure parts of the log")

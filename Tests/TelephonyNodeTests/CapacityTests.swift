@@ -2,6 +2,8 @@ import CartlineTestSupport
 import Engine
 import EventLog
 import Foundation
+import Telephony
+import TelephonyNode
 import Testing
 
 /// The engagement saga's free channels come from the nodes that are alive (holding their

@@ -3,6 +3,7 @@ import Domain
 import Engine
 import EventLog
 import Foundation
+import Telephony
 import TelephonyNode
 import TelephonyTestSupport
 import Testing

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import NIOHTTP1
 import ServiceLifecycle
 import Telephony
 import TelephonyNode

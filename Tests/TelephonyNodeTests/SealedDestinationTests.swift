@@ -3,6 +3,8 @@ import Domain
 import Engine
 import EventLog
 import Foundation
+import Telephony
+import TelephonyNode
 import TelephonyTestSupport
 import Testing
 

@@ -1,5 +1,6 @@
 import CallHandlers
 import Foundation
+import Media
 import Telephony
 import TelephonyTestSupport
 import Testing

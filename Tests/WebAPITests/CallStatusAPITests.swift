@@ -7,6 +7,8 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import NIOHTTP1
+import NIOPosix
 import Prometheus
 import Synchronization
 import Testing

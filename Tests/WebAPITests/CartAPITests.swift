@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Testing
 
 @Suite("Cart API against a real Postgres")

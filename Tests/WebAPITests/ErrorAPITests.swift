@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Testing
 
 @Suite("Bad input: always a problem+json 4xx, never a 5xx")

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Testing
 
 @Suite("Merchant settings through the admin API: codes, required parts, list and retire")

@@ -2,6 +2,7 @@ import Domain
 import Engine
 import EventLog
 import Foundation
+import HTTPTypes
 import Testing
 
 @Suite("Answering call offers")

@@ -1,5 +1,6 @@
 import CartlineTestSupport
 import Foundation
+import HTTPTypes
 import PostgresNIO
 import Testing
 

@@ -3,6 +3,7 @@ import Domain
 import Engine
 import EventLog
 import Foundation
+import HTTPTypes
 import Testing
 import WebAPI
 

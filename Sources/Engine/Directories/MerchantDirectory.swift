@@ -1,6 +1,7 @@
 import Domain
 import EventLog
 import Foundation
+import PostgresNIO
 
 /// The registered merchants, read from their streams and cached briefly: a catalog lookup
 /// on every add-item must not cost a read. A change made through this process is seen at

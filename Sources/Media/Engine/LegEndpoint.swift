@@ -1,5 +1,6 @@
 import Logging
 import NIOCore
+import Synchronization
 
 /// The engine-side half of a leg: its loop-bound state and the send and receive paths.
 ///

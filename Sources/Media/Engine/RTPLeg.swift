@@ -1,5 +1,6 @@
 import Logging
 import NIOCore
+import Synchronization
 
 /// One RTP endpoint of a call: a UDP socket of its own that plays prompts, reports DTMF and
 /// silence, and relays audio when bridged. Open it with ``MediaEngine/openLeg()``; close it when the call ends.

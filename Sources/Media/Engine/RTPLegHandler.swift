@@ -1,3 +1,4 @@
+import Logging
 import NIOCore
 
 /// The channel handler of a leg's UDP socket: hands every datagram to the leg.

@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import Logging
 
 /// Outermost: every error becomes a problem+json answer. An unknown path is 404, a known path
 /// with another method 405 with `Allow`; anything unexpected is a logged 500 (a server fault,

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOFoundationEssentialsCompat
 
 /// An RFC 9457 problem: every error the API answers is one of these, as
 /// `application/problem+json`, with a stable `type` per kind of failure.

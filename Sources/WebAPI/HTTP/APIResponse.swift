@@ -1,7 +1,8 @@
-import Foundation
 import Engine
+import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOFoundationEssentialsCompat
 
 /// A response held as bytes: what handlers build, what the idempotency store can keep and
 /// replay, and what becomes a Hummingbird `Response` at the end.

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOFoundationEssentialsCompat
 
 /// Reads a JSON request body strictly: bounded size, syntax (400), then shape (422) —
 /// unknown fields, missing fields, wrong types and out-of-range numbers each get a

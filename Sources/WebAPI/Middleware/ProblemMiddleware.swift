@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import Logging
 
 /// Turns every thrown error into a problem+json answer. An unknown path is 404; a known
 /// path with another method is 405 with `Allow`. Server faults are logged once, with the

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 
 /// Gives each request an id (the client's `X-Request-ID` when it is a sane token), puts it
 /// on the response and on every log line, and logs one line per request.

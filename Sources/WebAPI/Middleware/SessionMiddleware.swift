@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 
 /// Establishes the shopper: a valid `cartline_session` names them; anything else (none,
 /// tampered, foreign) starts a new shopper and sets a fresh cookie. Health, metrics and

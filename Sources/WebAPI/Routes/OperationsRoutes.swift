@@ -4,6 +4,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import PostgresNIO
+import Prometheus
 
 /// `/health` (ready only when the database answers, within a second; with the roles this
 /// process runs and whether calls can be placed) and `/metrics` (Prometheus text, the

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOFoundationEssentialsCompat
 
 /// The storefront page and its script and style, read once at start from the public
 /// folder: a fixed set of files, so no request path ever reaches the file system.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NIOCore
 
 /// `--url`, `--token`, `--json`, `--timeout-seconds`: shared by every subcommand.
 struct ConnectionOptions: ParsableArguments {

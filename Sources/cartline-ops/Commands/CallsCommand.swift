@@ -1,4 +1,5 @@
 import ArgumentParser
+import NIOHTTP1
 
 struct CallsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "calls", abstract: "List the calls live on the node, one row per call.")

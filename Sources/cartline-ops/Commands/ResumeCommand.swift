@@ -1,4 +1,5 @@
 import ArgumentParser
+import NIOHTTP1
 
 struct ResumeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "resume", abstract: "Let a draining node take new calls again.")

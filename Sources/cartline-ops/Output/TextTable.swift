@@ -1,3 +1,5 @@
+import Foundation
+
 /// Rows printed in columns as wide as their widest cell (the last column is not padded).
 struct TextTable {
     let headers: [String]

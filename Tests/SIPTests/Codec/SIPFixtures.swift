@@ -1,3 +1,5 @@
+import Foundation
+
 /// Byte fixtures: real-looking messages, written with LF and sent with CRLF.
 enum SIPFixtures {
     static func bytes(_ text: String, lineEnding: String = "\r\n") -> [UInt8] {

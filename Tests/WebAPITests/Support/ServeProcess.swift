@@ -1,8 +1,9 @@
+import AsyncHTTPClient
 import CartlineTestSupport
 import Engine
 import Foundation
-import AsyncHTTPClient
 import NIOCore
+import NIOFoundationEssentialsCompat
 import NIOHTTP1
 
 /// A real `cartline serve` child process on a free port, its output in a temporary file.

@@ -1,6 +1,7 @@
 import CallHandlers
 import Foundation
 import Logging
+import Media
 import NIOPosix
 import Synchronization
 import Telephony
