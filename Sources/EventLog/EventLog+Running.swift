@@ -1,3 +1,4 @@
+import CoreMetrics
 import Logging
 import PostgresNIO
 import ServiceLifecycle
@@ -65,6 +66,8 @@ extension EventLog {
                 if DatabaseErrorMapping.isUniqueViolation(error) && attempt < configuration.maxBatchRetries {
                     attempt += 1
                     metrics.batchRetries.increment()
+                    // Another process took a version first: again, after a short jittered pause.
+                    try? await Task.sleep(for: .microseconds(Int64(Double(200 << min(attempt, 5)) * Double.random(in: 0.5...1.5))))
                     continue
                 }
                 if DatabaseErrorMapping.isStatementError(error) && batch.count > 1 {

@@ -13,6 +13,13 @@ public struct AggregateStore: Sendable {
     /// Attempts per command when other writers keep winning the race: a write fails only
     /// after 7 others to the same stream succeeded while it tried.
     public static let maxAttempts = 8
+    /// The pause before re-deciding after another process won a race: 1, 2, 4 … ms (at most
+    /// 64), each between half and one and a half times that, so racing processes fall apart.
+    static func backoff(attempt: Int) -> Duration {
+        let base = Double(1 << min(attempt - 1, 6))
+        return .microseconds(Int64(base * 1_000 * Double.random(in: 0.5...1.5)))
+    }
+
     /// Commands from this process waiting for their turn on one stream (`StreamTurns`).
     public static let maxWaitingPerStream = 1_000
 
@@ -86,7 +93,7 @@ public struct AggregateStore: Sendable {
         // Only an append checks the version, so a refusal or a no-op decided on it is
         // checked again against the stream as it is before it is believed.
         var possiblyBehind = current != nil
-        for _ in 1...Self.maxAttempts {
+        for attempt in 1...Self.maxAttempts {
             let loaded: Versioned<A.State>
             if let current { loaded = current } else { loaded = try await load(A.self, stream) }
             if case .ifVersion(let expected) = condition, expected != loaded.version {
@@ -120,8 +127,9 @@ public struct AggregateStore: Sendable {
                 if case .ifVersion(let expected) = condition {
                     throw EngineError.preconditionFailed(stream: stream.rawValue, expected: expected, actual: actual)
                 }
-                current = nil  // someone else won: read again and decide again
+                current = nil  // another process won: read again and decide again, after a jittered pause
                 possiblyBehind = false
+                try await Task.sleep(for: Self.backoff(attempt: attempt))
             }
         }
         throw EngineError.contention(stream: stream.rawValue, attempts: Self.maxAttempts)
