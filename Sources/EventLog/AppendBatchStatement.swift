@@ -3,7 +3,7 @@ import PostgresNIO
 
 /// The group commit's one statement, as a named prepared statement: every check and the
 /// insert of a batch in one round trip (see `AppendBatchWriter` for what it guarantees).
-/// Each array holds one entry per event (`$1`…`$8`) or per append (`$9`…`$11`).
+/// The arrays are `BatchArrays`.
 /// Rows are inserted in stream order, so two processes whose batches touch the same streams
 /// take the index's locks in the same order and cannot deadlock each other.
 struct AppendBatchStatement: PostgresPreparedStatement {
@@ -39,37 +39,13 @@ struct AppendBatchStatement: PostgresPreparedStatement {
             SELECT 'i', -1, event_id, stream_id, stream_version, tx, global_position, true FROM ins
             UNION ALL SELECT 'c', req, NULL, NULL, actual, NULL, NULL, NULL FROM cur
             UNION ALL SELECT 's', req, id, stream_id, stream_version, tx, global_position, same FROM stored
-            
         """
 
-    let eventRequest: [Int32]
-    let eventOffset: [Int64]
-    let eventStream: [String]
-    let ids: [UUID]
-    let types: [String]
-    let schemas: [Int16]
-    let data: [String]
-    let metadata: [String]
-    let requestIndex: [Int32]
-    let requestStream: [String]
-    /// -1 any version; otherwise the exact version expected (0: no stream).
-    let requestExpected: [Int64]
+    let arrays: BatchArrays
 
-    func makeBindings() throws -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: 11)
-        bindings.append(eventRequest)
-        bindings.append(eventOffset)
-        bindings.append(eventStream)
-        bindings.append(ids)
-        bindings.append(types)
-        bindings.append(schemas)
-        bindings.append(data)
-        bindings.append(metadata)
-        bindings.append(requestIndex)
-        bindings.append(requestStream)
-        bindings.append(requestExpected)
-        return bindings
-    }
+    init(_ arrays: BatchArrays) { self.arrays = arrays }
+
+    func makeBindings() throws -> PostgresBindings { arrays.bindings() }
 
     func decodeRow(_ row: PostgresRow) throws -> Row {
         try row.decode(Row.self)

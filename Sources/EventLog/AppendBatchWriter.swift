@@ -37,27 +37,46 @@ struct AppendBatchWriter: Sendable {
         if requests.count == 1, let appended = try await writeSingle(requests[0], on: connection, logger: logger) {
             return [.appended(appended)]
         }
-        var eventRequest: [Int32] = [], eventOffset: [Int64] = [], eventStream: [String] = []
-        var ids: [UUID] = [], types: [String] = [], schemas: [Int16] = [], data: [String] = [], metadata: [String] = []
-        for (index, request) in requests.enumerated() {
-            for (offset, event) in request.events.enumerated() {
-                eventRequest.append(Int32(index)); eventOffset.append(Int64(offset)); eventStream.append(request.stream.rawValue)
-                ids.append(event.id); types.append(event.type); schemas.append(event.schemaVersion)
-                data.append(event.data.text); metadata.append(event.metadata.text)
+        guard requests.count > 1, let light = try await writeLight(requests, on: connection, logger: logger) else {
+            return try await writeFull(requests, on: connection, logger: logger)
+        }
+        // What the light statement did not insert (an expectation not met, an id already
+        // stored) is asked of the full statement, which says why.
+        let rest = requests.indices.filter { light[$0] == nil }
+        guard !rest.isEmpty else { return light.compactMap { $0.map(Outcome.appended) } }
+        let explained = try await writeFull(rest.map { requests[$0] }, on: connection, logger: logger)
+        var outcomes = light.map { $0.map(Outcome.appended) }
+        for (index, outcome) in zip(rest, explained) { outcomes[index] = outcome }
+        return outcomes.map { $0 ?? .refused(.database("an append of the batch got no outcome")) }
+    }
+
+    /// The light statement for a batch: checks each append's expected version and inserts,
+    /// nothing more. Per request its result, or nil when it inserted nothing; nil as a whole
+    /// when the database refused the statement for a stored id or a version another process
+    /// took (then the full statement decides the batch).
+    private func writeLight(_ requests: [AppendRequest], on connection: PostgresConnection, logger: Logger) async throws -> [AppendResult?]? {
+        let arrays = BatchArrays(requests)
+        let statement = LightBatchStatement(arrays)
+        var inserted: [UUID: (version: Int64, position: LogPosition)] = [:]
+        do {
+            for try await (id, version, tx, position) in try await connection.execute(statement, logger: logger) {
+                inserted[id] = (version, LogPosition(transactionId: tx, globalPosition: position))
             }
+        } catch where DatabaseErrorMapping.isUniqueViolation(error) {
+            return nil
         }
-        let requestIndex = requests.indices.map { Int32($0) }
-        let requestStream = requests.map(\.stream.rawValue)
-        // -1 means any version; otherwise the exact version expected (0: no stream).
-        let requestExpected: [Int64] = requests.map {
-            switch $0.expected { case .any: -1; case .noStream: 0; case .exact(let version): version }
+        return requests.map { request in
+            let found = request.events.compactMap { inserted[$0.id] }
+            guard found.count == request.events.count, let last = found.last else { return nil }
+            return AppendResult(streamVersion: last.version, positions: found.map(\.position))
         }
+    }
+
+    /// The full statement: every check, stored ids found, the insert, and why not.
+    private func writeFull(_ requests: [AppendRequest], on connection: PostgresConnection, logger: Logger) async throws -> [Outcome] {
         // A named prepared statement (prepared once per connection): a warm append pays the
         // execution and the commit, not the planning of the whole CTE every time.
-        let statement = AppendBatchStatement(
-            eventRequest: eventRequest, eventOffset: eventOffset, eventStream: eventStream, ids: ids, types: types,
-            schemas: schemas, data: data, metadata: metadata,
-            requestIndex: requestIndex, requestStream: requestStream, requestExpected: requestExpected)
+        let statement = AppendBatchStatement(BatchArrays(requests))
         let rows = try await connection.execute(statement, logger: logger)
         var inserted: [UUID: LogPosition] = [:]
         var actualVersions = [Int64](repeating: 0, count: requests.count)
@@ -91,7 +110,7 @@ struct AppendBatchWriter: Sendable {
     /// the full statement must say why.
     private func writeSingle(_ request: AppendRequest, on connection: PostgresConnection, logger: Logger) async throws -> AppendResult? {
         guard request.events.count == 1, let event = request.events.first else { return nil }
-        let expected: Int64 = switch request.expected { case .any: -1; case .noStream: 0; case .exact(let version): version }
+        let expected = request.expected.boundValue
         let statement = SingleAppendStatement(stream: request.stream.rawValue, id: event.id, type: event.type, schema: event.schemaVersion,
                                               data: event.data.text, metadata: event.metadata.text, expected: expected)
         do {

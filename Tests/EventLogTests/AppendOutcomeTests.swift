@@ -37,6 +37,32 @@ struct AppendOutcomeTests {
         }
     }
 
+    @Test func aBatchOfAppendsGivesEachItsOwnOutcomeAndARetryItsOriginalPositions() async throws {
+        try await TestDatabase.with { db in
+            try await db.withEventLog(configure: { $0.commitLanes = 1 }) { log in
+                let fresh = try stream(), other = try stream(), later = try stream()
+                let first = try note("first"), second = try note("second")
+                let outcomes = await log.append([
+                    AppendRequest(stream: fresh, events: [first, second], expected: .noStream),
+                    AppendRequest(stream: other, events: [try note("stale")], expected: .exact(5)),
+                ])
+                guard case .success(let appended) = outcomes[0] else { Issue.record("\(outcomes[0])"); return }
+                #expect(appended.streamVersion == 2 && appended.positions.count == 2)
+                #expect(outcomes[1] == .failure(.wrongExpectedVersion(stream: other.rawValue, expected: .exact(5), actual: 0)))
+                // A retry of the first append (same ids) beside a new one: the new one lands,
+                // the retry is answered with where its events already are.
+                let again = await log.append([
+                    AppendRequest(stream: fresh, events: [first, second], expected: .noStream),
+                    AppendRequest(stream: later, events: [try note("later")], expected: .noStream),
+                ])
+                #expect(again[0] == .success(appended), "\(again[0])")
+                guard case .success(let landed) = again[1] else { Issue.record("\(again[1])"); return }
+                #expect(landed.streamVersion == 1)
+                #expect(try await log.read(stream: fresh).count == 2)
+            }
+        }
+    }
+
     @Test func theLoserOfARaceWithAnotherProcessGetsTheActualVersion() async throws {
         try await TestDatabase.with { db in
             try await db.withEventLog { log in
