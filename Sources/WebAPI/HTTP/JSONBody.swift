@@ -16,8 +16,24 @@ enum JSONBody {
         return Data(buffer: buffer)
     }
 
+    /// One parse on the way that succeeds: `JSONDecoder` reads the body into `Value` and the
+    /// field check happens inside that same decode (`StrictBody`). Only a body that fails is
+    /// parsed again (`checkedDecode`), to say precisely what is wrong.
     static func decode<Value: Decodable>(_: Value.Type, from data: Data, allowedFields: Set<String>) throws(Problem) -> Value {
         if data.isEmpty { throw .badRequest("the request needs a JSON object as its body") }
+        guard let key = StrictBody<Value>.allowedFieldsKey else { return try checkedDecode(Value.self, from: data, allowedFields: allowedFields) }
+        let decoder = JSONDecoder()
+        decoder.userInfo[key] = allowedFields
+        do {
+            return try decoder.decode(StrictBody<Value>.self, from: data).value
+        } catch {
+            return try checkedDecode(Value.self, from: data, allowedFields: allowedFields)
+        }
+    }
+
+    /// Step by step, with a problem naming what is wrong: not JSON (400), not an object, an
+    /// unknown field, a missing, mistyped or unfit field (422).
+    private static func checkedDecode<Value: Decodable>(_: Value.Type, from data: Data, allowedFields: Set<String>) throws(Problem) -> Value {
         guard let parsed = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else {
             throw .badRequest("the body is not valid JSON; check its quotes, commas and brackets")
         }
