@@ -32,7 +32,7 @@ let runID = UUID().uuidString.prefix(8)
 func event() -> NewEvent { NewEvent(type: "ItemAdded", data: payload) }
 
 /// Appends single events to distinct streams from `writers` tasks for `seconds`; events/s.
-func singleAppends(writers: Int) async throws -> Double {
+func singleAppends(writers: Int, phase: String = "empty") async throws -> Double {
     let deadline = ContinuousClock.now + .seconds(seconds)
     let started = ContinuousClock.now
     let counts = try await withThrowingTaskGroup(of: Int.self) { group in
@@ -40,7 +40,7 @@ func singleAppends(writers: Int) async throws -> Double {
             group.addTask {
                 var count = 0
                 while ContinuousClock.now < deadline {
-                    let stream = try StreamName("bench-\(runID)-w\(writers)-\(writer)-\(count)")
+                    let stream = try StreamName("bench-\(runID)-\(phase)-w\(writers)-\(writer)-\(count)")
                     _ = try await log.append(to: stream, [event()], expected: .noStream)
                     count += 1
                 }
@@ -53,14 +53,14 @@ func singleAppends(writers: Int) async throws -> Double {
 }
 
 /// Bulk appends of single-event requests to distinct streams, as many per commit as allowed.
-func batchedAppends() async throws -> Double {
+func batchedAppends(phase: String = "empty") async throws -> Double {
     let deadline = ContinuousClock.now + .seconds(seconds)
     let started = ContinuousClock.now
     var total = 0
     var round = 0
     while ContinuousClock.now < deadline {
         let requests = try (0..<8_000).map { index in
-            AppendRequest(stream: try StreamName("bulk-\(runID)-\(round)-\(index)"), events: [event()], expected: .noStream)
+            AppendRequest(stream: try StreamName("bulk-\(runID)-\(phase)-\(round)-\(index)"), events: [event()], expected: .noStream)
         }
         let results = await log.append(requests)
         total += results.filter { (try? $0.get()) != nil }.count
@@ -95,16 +95,24 @@ try await withThrowingTaskGroup(of: Void.self) { group in
     let rows = try await client.query("SELECT count(*) FROM events")
     var existing = 0
     for try await count in rows.decode(Int.self) { existing = count }
-    if existing < catchUpEvents {
+    // In statements of at most 500,000 rows, each well inside the connection's statement timeout.
+    var filled = existing
+    while filled < catchUpEvents {
+        let rowsNow = min(500_000, catchUpEvents - filled)
         try await client.query("""
             INSERT INTO events (stream_id, stream_version, event_id, event_type, data, metadata)
             SELECT 'fill-' || g, 1, gen_random_uuid(), 'ItemAdded', \(payload.text)::jsonb, '{}'::jsonb
-            FROM generate_series(1, \(catchUpEvents - existing)) AS g
+            FROM generate_series(\(filled + 1), \(filled + rowsNow)) AS g
             """)
+        filled += rowsNow
     }
     let (rate, read) = try await catchUp()
     print("RESULT catchup \(rate)")
     print("RESULT catchup_events \(read)")
+    // Cost as work grows: the same appends again, now with the catch-up's events in the log.
+    print("RESULT single_32_grown \(try await singleAppends(writers: 32, phase: "grown"))")
+    print("RESULT batched_grown \(try await batchedAppends(phase: "grown"))")
+    print("RESULT log_events \(filled)")
 }
 
 extension Duration {
