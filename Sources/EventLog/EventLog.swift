@@ -160,8 +160,18 @@ public final class EventLog: Service, Sendable {
         return try await run(operation) {
             let rows = try await client.query(query, logger: logger)
             var events: [RecordedEvent] = []
-            for try await (tx, position, stream, version, id, type, schema, data, metadata, recordedAt)
-                in rows.decode((Int64, Int64, String, Int64, UUID, String, Int16, String, String, Date).self) {
+            // Cell by cell in column order: decoding the row as one 10-tuple looked the tuple's
+            // type metadata up again for every row (the catch-up profile showed it).
+            for try await row in rows {
+                var cells = row.makeIterator()
+                func next<T: PostgresDecodable>(_: T.Type) throws -> T {
+                    guard let cell = cells.next() else { throw EventLogError.database("a row of the events table has too few columns") }
+                    return try cell.decode(T.self)
+                }
+                let tx = try next(Int64.self), position = try next(Int64.self), stream = try next(String.self)
+                let version = try next(Int64.self), id = try next(UUID.self), type = try next(String.self)
+                let schema = try next(Int16.self), data = try next(String.self), metadata = try next(String.self)
+                let recordedAt = try next(Date.self)
                 events.append(RecordedEvent(
                     position: LogPosition(transactionId: tx, globalPosition: position), stream: stream,
                     streamVersion: version, id: id, type: type, schemaVersion: schema,
