@@ -31,7 +31,10 @@ struct AppendBatchWriter: Sendable {
         let sameBody: Bool
     }
 
-    /// One statement, autocommitted: one round trip and one commit for the whole batch.
+    /// One statement, autocommitted, on the way that succeeds: one round trip and one commit
+    /// for the whole batch (a second statement only for appends the light one did not insert).
+    /// A single event keeps a statement of its own: sent through the batch statement's arrays
+    /// one writer fell from 0.58x to 0.42x pgbench in the append bench.
     /// The lane guarantees each stream appears at most once in `requests`.
     func write(_ requests: [AppendRequest], on connection: PostgresConnection, logger: Logger) async throws -> [Outcome] {
         if requests.count == 1, let appended = try await writeSingle(requests[0], on: connection, logger: logger) {

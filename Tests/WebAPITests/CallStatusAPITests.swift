@@ -134,7 +134,7 @@ struct CallStatusAPITests {
                                   .failed(CallFailed(callId: try #require(UUID(uuidString: again["callId"] as? String ?? "")), reason: "busy", sipStatus: 486, at: Date())))
             // Nothing is under way any more: a reloaded page gets no call from the stream's catch-up.
             let shopperId = try await Self.shopperId(harness, callId)
-            #expect(try await harness.services.offers.latestUnfinishedCall(shopperId: shopperId) == nil)
+            #expect(try await harness.services.offers.latestCall(shopperId: shopperId, finishedSince: nil) == nil)
         }
     }
 

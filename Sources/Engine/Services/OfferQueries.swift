@@ -41,35 +41,30 @@ struct OfferQueries: Sendable {
     /// Carts with a callback due in the lookback window up to `now`.
     func cartsWithCallbacksDue(by now: Date, limit: Int) async throws -> [UUID] {
         let (from, upTo) = Self.window(endingAt: now)
-        let client = log.client
-        let logger = log.logger
-        return try await log.run("find due callbacks") {
-            let rows = try await client.query("""
-                SELECT DISTINCT stream_id FROM events WHERE event_type = 'HelpRequested' AND data->>'action' = 'callback'
-                  AND data->>'callbackAt' > \(from) AND data->>'callbackAt' <= \(upTo)
-                LIMIT \(limit)
-                """, logger: logger)
-            var carts: [UUID] = []
-            for try await stream in rows.decode(String.self) {
-                if let id = UUID(uuidString: String(stream.dropFirst("engagement-".count))) { carts.append(id) }
-            }
-            return carts
-        }
+        return try await engagementCarts("find due callbacks", """
+            SELECT DISTINCT stream_id FROM events WHERE event_type = 'HelpRequested' AND data->>'action' = 'callback'
+              AND data->>'callbackAt' > \(from) AND data->>'callbackAt' <= \(upTo)
+            LIMIT \(limit)
+            """)
     }
 
     /// Carts whose evaluation said "look again at" a time now come (quiet hours ended).
     func cartsToReconsider(by now: Date, limit: Int) async throws -> [UUID] {
         let (from, upTo) = Self.window(endingAt: now)
+        return try await engagementCarts("find carts to reconsider", """
+            SELECT DISTINCT stream_id FROM events WHERE event_type = 'EngagementEvaluated' AND data ? 'reconsiderAt'
+              AND data->>'reconsiderAt' > \(from) AND data->>'reconsiderAt' <= \(upTo)
+            LIMIT \(limit)
+            """)
+    }
+
+    /// The carts of the `engagement-<cartId>` streams `query` selects (one `stream_id` column).
+    private func engagementCarts(_ operation: String, _ query: PostgresQuery) async throws -> [UUID] {
         let client = log.client
         let logger = log.logger
-        return try await log.run("find carts to reconsider") {
-            let rows = try await client.query("""
-                SELECT DISTINCT stream_id FROM events WHERE event_type = 'EngagementEvaluated' AND data ? 'reconsiderAt'
-                  AND data->>'reconsiderAt' > \(from) AND data->>'reconsiderAt' <= \(upTo)
-                LIMIT \(limit)
-                """, logger: logger)
+        return try await log.run(operation) {
             var carts: [UUID] = []
-            for try await stream in rows.decode(String.self) {
+            for try await stream in try await client.query(query, logger: logger).decode(String.self) {
                 if let id = UUID(uuidString: String(stream.dropFirst("engagement-".count))) { carts.append(id) }
             }
             return carts

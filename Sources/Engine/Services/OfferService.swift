@@ -91,19 +91,13 @@ public struct OfferService: Sendable {
         return result.state
     }
 
-    /// Carts looked at for the shopper's latest unfinished call: one call per cart, and a
+    /// Carts looked at for the shopper's latest call: one call per cart, and a
     /// call outlives its cart's idle time by minutes, so the newest carts hold it.
     public static let maxCartsForLatestCall = 10
 
-    /// The shopper's most recently requested call that has neither ended nor failed, if
-    /// any (what a reloaded page shows in its "Your call" box).
-    public func latestUnfinishedCall(shopperId: UUID) async throws -> CallState? {
-        try await latestCall(shopperId: shopperId, finishedSince: nil)
-    }
-
     /// The shopper's most recent call that is under way, or that finished at or after
-    /// `finishedSince` (what any tab shows: "Call ended after 3 min 12 s" stays in view for
-    /// a while, in every tab and after a reload).
+    /// `finishedSince` (nil: only one under way) — what every tab shows, after a reload too:
+    /// "Call ended after 3 min 12 s" stays in view for a while.
     public func latestCall(shopperId: UUID, finishedSince: Date?) async throws -> CallState? {
         let cartIds = try await CartDirectory(log: store.log).cartIDs(of: shopperId).prefix(Self.maxCartsForLatestCall)
         var latest: CallState?
