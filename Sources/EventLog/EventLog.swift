@@ -30,6 +30,8 @@ public final class EventLog: Service, Sendable {
     let committer: GroupCommitter
     /// Fired when the log may have moved (a local commit or a NOTIFY): subscriptions wait on it.
     let logAdvanced = WakeUpSignal()
+    /// The newest events, shared by this process's subscriptions (one reader per process).
+    let tail: SharedLogTail
     /// Fired on each local commit: the NOTIFY sender waits on it.
     let localCommits = WakeUpSignal()
     /// Whether `run()` drives the lanes (and their deadline sweepers) now.
@@ -42,6 +44,7 @@ public final class EventLog: Service, Sendable {
         self.configuration = configuration
         self.logger = logger
         self.committer = GroupCommitter(configuration: configuration)
+        self.tail = SharedLogTail(capacity: configuration.sharedTailEvents, readBatch: configuration.sharedTailReadBatch)
     }
 
     // MARK: Appending
@@ -135,6 +138,22 @@ public final class EventLog: Service, Sendable {
         return events
     }
 
+    /// What `readAll` would answer, through the process's shared tail: from memory when
+    /// `position` is among the newest events, else one database read shared by every
+    /// subscription at the head, else a read of this caller's own.
+    func readShared(after position: LogPosition, limit: Int) async throws -> [RecordedEvent] {
+        let limit = try checkedLimit(limit)
+        let (events, source) = try await tail.read(after: position, limit: limit) { [self] after, batch in
+            try await self.readAll(after: after, limit: min(batch, self.configuration.maxReadBatch))
+        }
+        switch source {
+        case .buffer: metrics.tailBatchesFromMemory.increment()
+        case .sharedRead: metrics.tailBatchesShared.increment()
+        case .ownRead: metrics.tailBatchesOwnRead.increment()
+        }
+        return events
+    }
+
     /// Batches of new events for `consumer`, from its stored checkpoint (or `position`).
     public func subscribe(consumer: String, from position: LogPosition? = nil, batchSize: Int = 1_000) -> EventSubscription {
         EventSubscription(log: self, consumer: consumer, start: position, batchSize: min(max(1, batchSize), configuration.maxReadBatch))
@@ -154,7 +173,7 @@ public final class EventLog: Service, Sendable {
         schema_version, data::text, metadata::text, recorded_at
         """
 
-    private func fetch(_ query: PostgresQuery, operation: String) async throws -> [RecordedEvent] {
+    func fetch(_ query: PostgresQuery, operation: String) async throws -> [RecordedEvent] {
         let client = self.client
         let logger = self.logger
         return try await run(operation) {

@@ -24,6 +24,11 @@ public struct EventLogConfiguration: Sendable {
     public var operationTimeoutSeconds: Double = 30
     /// Most events one `readAll` returns.
     public var maxReadBatch = 10_000
+    /// Newest events a process keeps in memory for its subscriptions (`SharedLogTail`): those
+    /// at the head share one read; one further behind than this reads on its own.
+    public var sharedTailEvents = 5_000
+    /// Events one read of the head fetches for the subscriptions sharing it.
+    public var sharedTailReadBatch = 1_000
     /// Longest a subscription sleeps without a wake-up before it polls.
     public var pollIntervalSeconds: Double = 1
     /// How often the horizon metric is refreshed.

@@ -10,6 +10,11 @@ struct EventLogMetrics: Sendable {
     let commitBatchEvents = Recorder(label: "cartline_eventlog_commit_batch_events", aggregate: true)
     let batchRetries = Counter(label: "cartline_eventlog_commit_retries_total")
     let eventsRead = Counter(label: "cartline_eventlog_events_read_total")
+    /// Where subscriptions' batches came from: the shared tail's memory, a read of the head
+    /// they shared, or a read of their own (a consumer behind the tail).
+    let tailBatchesFromMemory = Counter(label: "cartline_eventlog_subscription_batches_total", dimensions: [("source", "memory")])
+    let tailBatchesShared = Counter(label: "cartline_eventlog_subscription_batches_total", dimensions: [("source", "shared-read")])
+    let tailBatchesOwnRead = Counter(label: "cartline_eventlog_subscription_batches_total", dimensions: [("source", "own-read")])
     /// Age of the oldest transaction holding an xid: readers cannot pass it (docs/architecture.md §3).
     let horizonAgeSeconds = Gauge(label: "cartline_eventlog_horizon_age_seconds")
 }

@@ -45,7 +45,7 @@ public struct EventSubscription: AsyncSequence, Sendable {
             var quickLooks = 0
             while !Task.isCancelled {
                 let seen = log.logAdvanced.generation
-                let batch = try await log.readAll(after: after, limit: batchSize)
+                let batch = try await log.readShared(after: after, limit: batchSize)
                 if let last = batch.last {
                     position = last.position
                     return batch

@@ -69,9 +69,13 @@ func batchedAppends(phase: String = "empty") async throws -> Double {
     return Double(total) / (ContinuousClock.now - started).seconds
 }
 
-/// Reads the first `catchUpEvents` events with readAll, as a projector catching up would.
-func catchUp() async throws -> (eventsPerSecond: Double, events: Int) {
+/// Reads the first `catchUpEvents` events with readAll, as a projector catching up would,
+/// and how far the process's resident memory grew above where it started (flat whatever the
+/// log's size: only one batch is held at a time).
+func catchUp() async throws -> (eventsPerSecond: Double, events: Int, growthBytes: Int) {
     let started = ContinuousClock.now
+    let residentAtStart = residentBytes()
+    var peak = residentAtStart
     var position = LogPosition.start
     var read = 0
     while read < catchUpEvents {
@@ -79,8 +83,17 @@ func catchUp() async throws -> (eventsPerSecond: Double, events: Int) {
         guard let last = batch.last else { break }
         position = last.position
         read += batch.count
+        peak = max(peak, residentBytes())
     }
-    return (Double(read) / (ContinuousClock.now - started).seconds, read)
+    return (Double(read) / (ContinuousClock.now - started).seconds, read, peak - residentAtStart)
+}
+
+/// This process's resident set now (Linux: /proc/self/statm, in pages); 0 where unreadable.
+func residentBytes() -> Int {
+    guard let statm = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+    let fields = statm.split(separator: " ")
+    guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
+    return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
 }
 
 try await withThrowingTaskGroup(of: Void.self) { group in
@@ -106,9 +119,10 @@ try await withThrowingTaskGroup(of: Void.self) { group in
             """)
         filled += rowsNow
     }
-    let (rate, read) = try await catchUp()
+    let (rate, read, growth) = try await catchUp()
     print("RESULT catchup \(rate)")
     print("RESULT catchup_events \(read)")
+    print("RESULT catchup_memory_growth_bytes \(growth)")
     // Cost as work grows: the same appends again, now with the catch-up's events in the log.
     print("RESULT single_32_grown \(try await singleAppends(writers: 32, phase: "grown"))")
     print("RESULT batched_grown \(try await batchedAppends(phase: "grown"))")
