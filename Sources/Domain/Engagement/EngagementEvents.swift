@@ -53,6 +53,9 @@ public struct CallOffered: EventPayload {
     public let cause: UUID
     public let expiresAt: Date
     public let at: Date
+    /// Who would pay for the call and on what terms, shown to the shopper before accepting
+    /// (absent in offers recorded before charging existed).
+    public let charge: CallCharge?
 }
 
 public struct OfferDeclined: EventPayload {

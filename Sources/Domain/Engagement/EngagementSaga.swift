@@ -41,8 +41,9 @@ public enum EngagementSaga {
     /// Answers a `CartIdled` (`cause`): evaluates the rules once per cause and, when they
     /// say yes, offers a call that expires after the merchant's offer TTL. `offerId` is
     /// passed in (derived from the cause by the caller) so a retry offers the same id.
+    /// `charge` is what the call would cost and who pays, which the offer shows the shopper.
     public static func decide(idled cause: UUID, input: EngagementInput, shopperId: UUID, merchantId: String,
-                              offerId: UUID, state: EngagementState) -> [EngagementEvent] {
+                              offerId: UUID, state: EngagementState, charge: CallCharge? = nil) -> [EngagementEvent] {
         guard !state.evaluatedCauses.contains(cause) else { return [] }
         let decision = Engagement.evaluate(input)
         var reconsiderAt: Date?
@@ -54,7 +55,7 @@ public enum EngagementSaga {
         if decision.offer {
             events.append(.offered(CallOffered(
                 offerId: offerId, cartId: input.cartId, shopperId: shopperId, merchantId: merchantId, cause: cause,
-                expiresAt: input.now.addingTimeInterval(Double(input.rules.offerTTLSeconds)), at: input.now)))
+                expiresAt: input.now.addingTimeInterval(Double(input.rules.offerTTLSeconds)), at: input.now, charge: charge)))
         }
         return events
     }
@@ -108,7 +109,7 @@ public enum EngagementSaga {
         guard let agent = agents.first else { throw .rejected("the merchant has no sales agent to take the call") }
         let call = CallRequested(callId: callId, offerId: offerId, cartId: cart.id, shopperId: cart.shopperId, merchantId: cart.merchantId,
                                  mode: preferences.mode, destination: sealedDestination ?? destination, agentName: agent.name,
-                                 agentSipUri: agent.sipUri, at: now)
+                                 agentSipUri: agent.sipUri, at: now, charge: offer.charge)
         return [.accepted(OfferAccepted(offerId: offerId, mode: preferences.mode, callId: callId, at: now)), .callRequested(call)]
     }
 
@@ -128,7 +129,8 @@ public enum EngagementSaga {
     /// "try again". `callId` is the id for a new call.
     public static func help(via: String, callId: UUID, cart: CartState, preferences: ContactPreferences?, agents: [SalesAgent],
                             freeChannels: Int, state: EngagementState, now: Date,
-                            sealedDestination: String? = nil, finishedCall: UUID? = nil) -> (HelpOutcome, [EngagementEvent]) {
+                            sealedDestination: String? = nil, finishedCall: UUID? = nil,
+                            charge: CallCharge? = nil) -> (HelpOutcome, [EngagementEvent]) {
         if let call = state.call, call.callId != finishedCall { return (.call(call), []) }
         func record(_ outcome: HelpOutcome) -> (HelpOutcome, [EngagementEvent]) {
             switch outcome {
@@ -152,7 +154,7 @@ public enum EngagementSaga {
         guard freeChannels > 0 else { return record(.callback(at: now.addingTimeInterval(600), reason: "all advisors are busy")) }
         return record(.call(CallRequested(callId: callId, offerId: nil, cartId: cart.id, shopperId: cart.shopperId, merchantId: cart.merchantId,
                                           mode: preferences.mode, destination: sealedDestination ?? destination, agentName: agent.name,
-                                          agentSipUri: agent.sipUri, at: now)))
+                                          agentSipUri: agent.sipUri, at: now, charge: charge)))
     }
 
     /// When the quiet hours around `now` end, or nil when `now` is not within them.

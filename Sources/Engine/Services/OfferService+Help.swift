@@ -23,7 +23,9 @@ extension OfferService {
         } else {
             return .explain("no cart")
         }
-        let agents = try await merchants.merchant(cart.merchantId)?.profile.agents ?? []
+        let merchant = try await merchants.merchant(cart.merchantId)
+        let agents = merchant?.profile.agents ?? []
+        let charge = merchant.map { CallCharge.decide(pricing: $0.profile.pricing, currency: $0.profile.currency, cartValueMicros: cart.total.amountMicros) }
         let free = await capacity.freeChannels()
         // The cart's previous call, when it is over, may be followed by a new one ("try again"),
         // whose id derives from the one before, so a retried request asks for the same call.
@@ -38,7 +40,7 @@ extension OfferService {
         let engagement = try await store.execute(EngagementAggregate.self, .engagement(cart.id)) { state in
             let (decided, events) = EngagementSaga.help(via: via, callId: callId, cart: cart, preferences: preferences, agents: agents,
                                                         freeChannels: free, state: state, now: now, sealedDestination: sealed,
-                                                        finishedCall: finishedCall)
+                                                        finishedCall: finishedCall, charge: charge)
             outcome = decided
             return events
         }

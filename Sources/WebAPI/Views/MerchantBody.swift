@@ -32,6 +32,16 @@ struct MerchantBody: Codable, Sendable {
         let perMinuteMicros: Int64
         let billingIncrementSeconds: Int
         let setupFeeMicros: Int64
+        // Optional: absent means 0 / no sponsor, as for merchants registered before charging.
+        let minimumChargeMicros: Int64?
+        let platformFeeBasisPoints: Int?
+        let monthlyCommitmentMicros: Int64?
+        let sponsor: Sponsor?
+    }
+
+    struct Sponsor: Codable, Sendable {
+        let sponsorId: String
+        let minimumCartValueMicros: Int64
     }
 
     let merchantId: String?
@@ -60,8 +70,14 @@ struct MerchantBody: Codable, Sendable {
             minimumGainMicros: engagement.minimumGainMicros, cooldownSeconds: engagement.cooldownSeconds,
             holdoutBasisPoints: engagement.holdoutBasisPoints, offerTTLSeconds: engagement.offerTTLSeconds)
         guard let payer = CallPricing.Payer(rawValue: pricing.payer) else { throw .invalid("pricing.payer must be shopper or merchant") }
+        let sponsor = try pricing.sponsor.map { sponsor throws(DomainError) in
+            try SponsorRule(sponsorId: sponsor.sponsorId, minimumCartValueMicros: sponsor.minimumCartValueMicros)
+        }
         let callPricing = try CallPricing(payer: payer, perMinuteMicros: pricing.perMinuteMicros,
-                                          billingIncrementSeconds: pricing.billingIncrementSeconds, setupFeeMicros: pricing.setupFeeMicros)
+                                          billingIncrementSeconds: pricing.billingIncrementSeconds, setupFeeMicros: pricing.setupFeeMicros,
+                                          minimumChargeMicros: pricing.minimumChargeMicros ?? 0,
+                                          platformFeeBasisPoints: pricing.platformFeeBasisPoints ?? 0,
+                                          monthlyCommitmentMicros: pricing.monthlyCommitmentMicros ?? 0, sponsor: sponsor)
         return try MerchantProfile(name: name, currency: currency, catalog: items, agents: salesAgents, engagement: rules, pricing: callPricing,
                                    country: merchantCountry)
     }
@@ -78,7 +94,11 @@ struct MerchantBody: Codable, Sendable {
             idleThresholdSeconds: rules.idleThresholdSeconds, marginBasisPoints: rules.marginBasisPoints, upliftBasisPoints: rules.upliftBasisPoints,
             expectedCallCostMicros: rules.expectedCallCostMicros, minimumGainMicros: rules.minimumGainMicros, cooldownSeconds: rules.cooldownSeconds,
             holdoutBasisPoints: rules.holdoutBasisPoints, offerTTLSeconds: rules.offerTTLSeconds)
-        self.pricing = Pricing(payer: profile.pricing.payer.rawValue, perMinuteMicros: profile.pricing.perMinuteMicros,
-                               billingIncrementSeconds: profile.pricing.billingIncrementSeconds, setupFeeMicros: profile.pricing.setupFeeMicros)
+        let pricing = profile.pricing
+        self.pricing = Pricing(payer: pricing.payer.rawValue, perMinuteMicros: pricing.perMinuteMicros,
+                               billingIncrementSeconds: pricing.billingIncrementSeconds, setupFeeMicros: pricing.setupFeeMicros,
+                               minimumChargeMicros: pricing.minimumChargeMicros, platformFeeBasisPoints: pricing.platformFeeBasisPoints,
+                               monthlyCommitmentMicros: pricing.monthlyCommitmentMicros,
+                               sponsor: pricing.sponsor.map { Sponsor(sponsorId: $0.sponsorId, minimumCartValueMicros: $0.minimumCartValueMicros) })
     }
 }
