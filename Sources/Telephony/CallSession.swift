@@ -31,6 +31,9 @@ actor CallSession {
     private var customerFailure: SIPCallFailure?
     private var variables: [String: String] = [:]
     private var stopRequested = false
+    /// Seconds of conversation the payer's credit covers (nil: unlimited); counted from the bridge.
+    private var creditSeconds: Int64?
+    private var creditTimer: Task<Void, Never>?
     private(set) var phase = "dialling"
     private(set) var handlerPid: Int32?
 
@@ -74,6 +77,7 @@ actor CallSession {
             group.cancelAll()
         }
         let ending = await link.finish()
+        creditTimer?.cancel()
         if endCause == nil {
             endCause = switch ending.reason {
             case .idle: "handler-hung"
@@ -86,6 +90,37 @@ actor CallSession {
         await hangUpLegs(cause: endCause ?? "handler-hangup")
         await reportOutcome()
         return ending.exit
+    }
+
+    /// The payer's credit covers `talkSeconds` of conversation: when they are spent the
+    /// handler hears `800 event=credit-exhausted`, and after `creditGrace` the call is ended
+    /// for it with cause `credit-exhausted` (the first cause wins, so it is recorded as such
+    /// whoever hangs up). A limit that arrives before the bridge starts counting at the bridge.
+    func limitCredit(talkSeconds: Int64) {
+        creditSeconds = max(0, talkSeconds)
+        if bridgedAt != nil { scheduleCreditEnd() }
+    }
+
+    /// How long a handler told its credit is spent may take to hang up on its own.
+    static let creditGrace: Duration = .seconds(2)
+
+    private func scheduleCreditEnd() {
+        guard let seconds = creditSeconds, let bridgedAt, creditTimer == nil else { return }
+        let due = bridgedAt + .seconds(seconds)
+        creditTimer = Task { [weak self] in
+            try? await Task.sleep(until: due, clock: .continuous)
+            guard !Task.isCancelled else { return }
+            await self?.creditExhausted()
+        }
+    }
+
+    private func creditExhausted() async {
+        guard endCause == nil else { return }
+        logger.info("credit exhausted: ending the call")
+        recordEnd("credit-exhausted")
+        try? await link?.send(event: .creditExhausted)
+        try? await Task.sleep(for: Self.creditGrace)
+        await stop(cause: "credit-exhausted")
     }
 
     /// Ends the call from outside (ops hang-up, node stopping).
@@ -195,6 +230,7 @@ actor CallSession {
         resources.media.bridge(customer.rtp, agent.rtp)
         bridgedAt = .now
         phase = "bridged"
+        scheduleCreditEnd()
         await report(.agentBridged)
         return .ok("0")
     }

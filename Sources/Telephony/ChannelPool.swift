@@ -218,6 +218,15 @@ public actor ChannelPool: OpsControl {
         return true
     }
 
+    /// The payer's credit covers `talkSeconds` of the call's conversation (see
+    /// `CallSession.limitCredit`). False when the call is not on this node.
+    public func limitCredit(callId: UUID, talkSeconds: Int64) async -> Bool {
+        guard let session = channels.first(where: { $0.callId == callId })?.session else { return false }
+        publish("credit-limited", callId: callId, channel: nil, detail: "credit covers \(talkSeconds) s of conversation")
+        await session.limitCredit(talkSeconds: talkSeconds)
+        return true
+    }
+
     /// Cancels a call of this node that is not yet connected (still dialling or ringing),
     /// with `cause`; a call already answered is left alone. True when one was cancelled.
     public func cancelPending(callId: UUID, cause: String) async -> Bool {

@@ -115,6 +115,10 @@ public final class TelephonyNodeService: Service, Sendable {
                             // The shopper cancelled a call still dialling or ringing: if it is
                             // on this node, hang up (its CallFailed says `shopper-cancelled`).
                             _ = await pool.cancelPending(callId: cancel.callId, cause: "shopper-cancelled")
+                        } else if recorded.type == CallCreditLimited.eventType,
+                                  let limit = try? recorded.data.decode(as: CallCreditLimited.self) {
+                            // Charging sized the shopper's hold: end the call when it is spent.
+                            _ = await pool.limitCredit(callId: limit.callId, talkSeconds: limit.talkSeconds)
                         } else if recorded.type == CheckoutCompleted.eventType && recorded.stream.hasPrefix("cart-"),
                                   let cartId = UUID(uuidString: String(recorded.stream.dropFirst(5))) {
                             await cancelPendingCall(ofCart: cartId)

@@ -1,5 +1,5 @@
 /// The default click-to-call flow: reach the customer, greet, reach an agent, bridge, and
-/// hang up when either side does.
+/// hang up when either side does — or when the shopper's credit for the call is spent.
 struct CallFlow {
     static let ringTimeoutMilliseconds = 30_000
 
@@ -19,8 +19,8 @@ struct CallFlow {
             return
         }
         _ = try client.send("BRIDGE")
-        _ = try client.waitForEvent(prefix: "800 event=hangup")
-        _ = try client.send("HANGUP")
+        let ending = try client.waitForEvent(prefixes: ["800 event=hangup", "800 event=credit-exhausted"])
+        _ = try client.send(ending.hasPrefix("800 event=credit-exhausted") ? "HANGUP credit-exhausted" : "HANGUP")
     }
 
     /// A hangup cause from a failed DIAL: `customer-busy`, `customer-no-answer`…

@@ -58,13 +58,14 @@ struct CommandClient {
         throw .closed
     }
 
-    /// Returns the first event (pending or new) whose line starts with `prefix`.
-    mutating func waitForEvent(prefix: String) throws(ClientError) -> String {
-        if let index = pendingEvents.firstIndex(where: { $0.hasPrefix(prefix) }) {
+    /// Returns the first event (pending or new) whose line starts with one of `prefixes`.
+    mutating func waitForEvent(prefixes: [String]) throws(ClientError) -> String {
+        func matches(_ line: String) -> Bool { prefixes.contains { line.hasPrefix($0) } }
+        if let index = pendingEvents.firstIndex(where: matches) {
             return pendingEvents.remove(at: index)
         }
         while let line = reader.readLine() {
-            if line.hasPrefix(prefix) { return line }
+            if matches(line) { return line }
         }
         throw .closed
     }

@@ -38,6 +38,36 @@ struct ChannelPoolCallTests {
         }
     }
 
+    @Test func aCallWhoseCreditIsSpentEndsAsCreditExhaustedWhenItsTalkTimeIsUsed() async throws {
+        let prompts = try PoolHarness.shortPrompts()
+        try await withPeers([
+            // The customer would talk for 20 s; the credit covers 1 s of conversation.
+            { try await SIPpPeer.talking(scenario: "uas-talks-then-hangs-up.xml", extraArguments: ["-d", "20000"]) },
+            { try await SIPpPeer.start(scenario: .builtIn("uas"), extraArguments: ["-rtp_echo"]) },
+        ]) { peers in
+            let (customer, agent) = (peers[0], peers[1])
+            try await PoolHarness.withPool(PoolHarness.configuration(handler: Self.handler, prompts: prompts)) { pool in
+                let plan = PoolHarness.plan(destination: "sip:shopper@127.0.0.1:\(customer.port)", agentURI: "sip:dana@127.0.0.1:\(agent.port)")
+                let log = ProgressLog()
+                let channel = try #require(await pool.reserve(callId: plan.callId))
+                let call = Task { await pool.run(plan, on: channel) { await log.append($0) } }
+                // The limit arrives once the customer answered (charging reacts to CallAnswered).
+                let deadline = ContinuousClock.now + .seconds(15)
+                while await !log.entries.contains(.answered), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+                #expect(await pool.limitCredit(callId: plan.callId, talkSeconds: 1))
+                let started = ContinuousClock.now
+                await call.value
+                let entries = await log.entries
+                let ending = try #require(await log.ending, "progress: \(entries)")
+                #expect(ending.cause == "credit-exhausted")
+                // Counted from the bridge: 1 s of conversation, not the 20 s the customer wanted.
+                #expect((900...1_600).contains(ending.billableMilliseconds), "billable \(ending.billableMilliseconds) ms")
+                #expect(ContinuousClock.now - started < .seconds(10))
+                #expect(await pool.limitCredit(callId: plan.callId, talkSeconds: 1) == false, "the call is gone")
+            }
+        }
+    }
+
     @Test func aBusyCustomerFailsTheCallAsBusy() async throws {
         let prompts = try PoolHarness.shortPrompts()
         try await withPeers([{ try await SIPpPeer.start(scenario: .fixture("uas-busy.xml")) }]) { peers in

@@ -17,10 +17,10 @@ public struct CallRequested: EventPayload {
     public let at: Date
     /// The terms the call is billed under, decided when it is requested; nil: not billed
     /// (calls requested before charging existed).
-    public let charge: CallCharge?
+    public let charge: ChargeTerms?
 
     public init(callId: UUID, offerId: UUID?, cartId: UUID, shopperId: UUID, merchantId: String, mode: ContactPreferences.Mode,
-                destination: String, agentName: String, agentSipUri: String, at: Date, charge: CallCharge? = nil) {
+                destination: String, agentName: String, agentSipUri: String, at: Date, charge: ChargeTerms? = nil) {
         self.callId = callId; self.offerId = offerId; self.cartId = cartId; self.shopperId = shopperId; self.merchantId = merchantId
         self.mode = mode; self.destination = destination; self.agentName = agentName; self.agentSipUri = agentSipUri; self.at = at
         self.charge = charge

@@ -55,7 +55,7 @@ public struct CallOffered: EventPayload {
     public let at: Date
     /// Who would pay for the call and on what terms, shown to the shopper before accepting
     /// (absent in offers recorded before charging existed).
-    public let charge: CallCharge?
+    public let charge: ChargeTerms?
 }
 
 public struct OfferDeclined: EventPayload {

@@ -43,7 +43,7 @@ public enum EngagementSaga {
     /// passed in (derived from the cause by the caller) so a retry offers the same id.
     /// `charge` is what the call would cost and who pays, which the offer shows the shopper.
     public static func decide(idled cause: UUID, input: EngagementInput, shopperId: UUID, merchantId: String,
-                              offerId: UUID, state: EngagementState, charge: CallCharge? = nil) -> [EngagementEvent] {
+                              offerId: UUID, state: EngagementState, charge: ChargeTerms? = nil) -> [EngagementEvent] {
         guard !state.evaluatedCauses.contains(cause) else { return [] }
         let decision = Engagement.evaluate(input)
         var reconsiderAt: Date?
@@ -130,7 +130,7 @@ public enum EngagementSaga {
     public static func help(via: String, callId: UUID, cart: CartState, preferences: ContactPreferences?, agents: [SalesAgent],
                             freeChannels: Int, state: EngagementState, now: Date,
                             sealedDestination: String? = nil, finishedCall: UUID? = nil,
-                            charge: CallCharge? = nil) -> (HelpOutcome, [EngagementEvent]) {
+                            charge: ChargeTerms? = nil) -> (HelpOutcome, [EngagementEvent]) {
         if let call = state.call, call.callId != finishedCall { return (.call(call), []) }
         func record(_ outcome: HelpOutcome) -> (HelpOutcome, [EngagementEvent]) {
             switch outcome {

@@ -1,5 +1,5 @@
 /// What a call costs and who pays, as the merchant configures it. The terms a call is billed
-/// under are taken from it when the call is requested (`CallCharge`), so a later change of
+/// under are taken from it when the call is requested (`ChargeTerms`), so a later change of
 /// pricing never re-prices a call already made.
 ///
 /// Fields added after the first version decode with their defaults, so merchants registered
@@ -66,9 +66,9 @@ public struct SponsorRule: Equatable, Sendable, Codable {
     public let minimumCartValueMicros: Int64
 
     public init(sponsorId: String, minimumCartValueMicros: Int64) throws(DomainError) {
-        guard (1...64).contains(sponsorId.count),
+        guard (2...40).contains(sponsorId.count),
               sponsorId.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }) else {
-            throw .invalid("sponsor.sponsorId must be 1…64 lowercase letters, digits or '-'")
+            throw .invalid("sponsor.sponsorId must be 2…40 lowercase letters, digits or '-'")
         }
         guard minimumCartValueMicros >= 0 else { throw .invalid("sponsor.minimumCartValueMicros must not be negative") }
         self.sponsorId = sponsorId

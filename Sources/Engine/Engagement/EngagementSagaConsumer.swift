@@ -85,7 +85,7 @@ public struct EngagementSagaConsumer: LogConsumer {
             lastDeclinedAt: engagement.state.lastDeclinedAt, freeChannels: await capacity.freeChannels(),
             agentCount: merchant.profile.agents.count, cartInCheckout: cart.status == .checkingOut, now: clock.now())
         let offerId = EventIDs.uuid(hashing: "offer:\(cause.uuidString)")
-        let charge = CallCharge.decide(pricing: merchant.profile.pricing, currency: merchant.profile.currency, cartValueMicros: cart.total.amountMicros)
+        let charge = ChargeTerms.decide(pricing: merchant.profile.pricing, currency: merchant.profile.currency, cartValueMicros: cart.total.amountMicros)
         do {
             var decided: [EngagementEvent] = []
             try await store.execute(EngagementAggregate.self, .engagement(cartId), eventIDs: .derived(from: "engagement:\(cause.uuidString)"),

@@ -25,7 +25,7 @@ extension OfferService {
         }
         let merchant = try await merchants.merchant(cart.merchantId)
         let agents = merchant?.profile.agents ?? []
-        let charge = merchant.map { CallCharge.decide(pricing: $0.profile.pricing, currency: $0.profile.currency, cartValueMicros: cart.total.amountMicros) }
+        let charge = merchant.map { ChargeTerms.decide(pricing: $0.profile.pricing, currency: $0.profile.currency, cartValueMicros: cart.total.amountMicros) }
         let free = await capacity.freeChannels()
         // The cart's previous call, when it is over, may be followed by a new one ("try again"),
         // whose id derives from the one before, so a retried request asks for the same call.

@@ -10,7 +10,7 @@ struct CallPriceView: Encodable, Sendable {
     let setupFeeMicros: Int64
     let minimumChargeMicros: Int64
 
-    init(_ charge: CallCharge) {
+    init(_ charge: ChargeTerms) {
         switch charge.payer {
         case .shopper: payer = "shopper"
         case .merchant: payer = "merchant"

@@ -1,7 +1,7 @@
 /// The terms a call is billed under, decided from the merchant's pricing when the call is
 /// requested and recorded on it (and on the offer, so the shopper knows before accepting
 /// who pays and what it costs). Charging reads these, never the merchant's current pricing.
-public struct CallCharge: Equatable, Sendable, Codable {
+public struct ChargeTerms: Equatable, Sendable, Codable {
     /// Who pays: the shopper (a micropayment from their wallet), the merchant (an ASP charge
     /// on their monthly invoice) or a sponsor. Stored as `shopper`, `merchant` or `sponsor:<id>`.
     public enum Payer: Hashable, Sendable, Codable, CustomStringConvertible {
@@ -63,14 +63,14 @@ public struct CallCharge: Equatable, Sendable, Codable {
 
     /// Who pays for a call about a cart worth `cartValueMicros`: the sponsor when its rule
     /// holds, else the payer the merchant chose.
-    public static func decide(pricing: CallPricing, currency: Currency, cartValueMicros: Int64) -> CallCharge {
+    public static func decide(pricing: CallPricing, currency: Currency, cartValueMicros: Int64) -> ChargeTerms {
         let payer: Payer
         if let sponsor = pricing.sponsor, cartValueMicros >= sponsor.minimumCartValueMicros {
             payer = .sponsor(sponsor.sponsorId)
         } else {
             payer = pricing.payer == .shopper ? .shopper : .merchant
         }
-        return CallCharge(payer: payer, currency: currency, perMinuteMicros: pricing.perMinuteMicros,
+        return ChargeTerms(payer: payer, currency: currency, perMinuteMicros: pricing.perMinuteMicros,
                           billingIncrementSeconds: pricing.billingIncrementSeconds, setupFeeMicros: pricing.setupFeeMicros,
                           minimumChargeMicros: pricing.minimumChargeMicros, platformFeeBasisPoints: pricing.platformFeeBasisPoints)
     }
