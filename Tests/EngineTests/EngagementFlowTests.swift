@@ -88,9 +88,9 @@ struct EngagementFlowTests {
         try await withConsumers(world.log, world.consumers(capacity: capacity), body)
     }
 
-    /// Waits until the projection and the saga have caught up with the log (bounded).
+    /// Waits until the projections and the saga have caught up with the log (bounded).
     static func settle(_ world: World) async throws {
-        try await waitUntilCaughtUp(world.log, consumers: ["projection:unconcluded_carts", "saga:engagement_saga"])
+        try await waitUntilCaughtUp(world.log, consumers: ProjectionCatalog.live().map(\.consumer) + ["saga:engagement_saga"])
     }
 
     @Test func anIdleCartOfAConsentingShopperGetsExactlyOneOffer() async throws {
@@ -277,10 +277,17 @@ struct EngagementFlowTests {
             let outcome = try await offers.help(shopperId: shopperId, cartId: cartId, via: "help", preferences: contact, carts: nil, cart: cart)
             guard case .callback(let at, _) = outcome else { Issue.record("expected a callback, got \(outcome)"); return }
             #expect(at == Self.noon.addingTimeInterval(3_600))
-            #expect(try await offers.placeDueCallbacks(preferences: preferences) == 0)  // not yet
-            world.clock.advance(seconds: 3_601)
-            #expect(try await offers.placeDueCallbacks(preferences: preferences) == 1)
-            #expect(try await offers.placeDueCallbacks(preferences: preferences) == 0)  // once
+            // The scheduler finds callbacks in the engagement_schedule projection.
+            let projections = ProjectionCatalog.live()
+            try await withConsumers(world.log, projections) {
+                try await waitUntilCaughtUp(world.log, consumers: projections.map(\.consumer))
+                #expect(try await offers.placeDueCallbacks(preferences: preferences) == 0)  // not yet
+                world.clock.advance(seconds: 3_601)
+                #expect(try await offers.placeDueCallbacks(preferences: preferences) == 1)
+                #expect(try await offers.placeDueCallbacks(preferences: preferences) == 0)  // once
+                try await waitUntilCaughtUp(world.log, consumers: projections.map(\.consumer))
+                #expect(try await offers.placeDueCallbacks(preferences: preferences) == 0)  // and once projected
+            }
             #expect(try await world.engagement(cartId) == ["HelpRequested", "HelpRequested", "CallRequested"])
             let call = try await world.log.read(stream: .engagement(cartId)).last?.data.decode(as: CallRequested.self)
             #expect(call?.destination == "sip:ann@example.net")

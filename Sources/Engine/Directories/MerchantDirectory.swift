@@ -3,8 +3,8 @@ import EventLog
 import Foundation
 import PostgresNIO
 
-/// The registered merchants, read from their streams and cached briefly: a catalog lookup
-/// on every add-item must not cost a read. A change made through this process is seen at
+/// The registered merchants, listed from the `merchant_registry` read model, read from their
+/// streams and cached briefly: a catalog lookup on every add-item must not cost a read. A change made through this process is seen at
 /// once (`invalidate`); one made by another process within `maxAge`.
 ///
 /// `merchant(_:)` answers live merchants only. Everything in the engine that acts for a
@@ -69,33 +69,39 @@ public actor MerchantDirectory {
     }
 
     /// Up to `limit` (1…`maxMerchants`) registered merchants after the merchant `after`
-    /// (by registration order; nil: from the first).
+    /// (by registration order; nil or unknown: from the first).
     public func page(after: String?, limit: Int) async throws -> Page {
         let limit = min(max(limit, 1), Self.maxMerchants)
         let log = store.log
+        // The `merchant_registry` read model, merged with the registrations its projection has
+        // not applied yet (read first: together they hold every merchant registered before
+        // this call; one applied in between shows in both, and the merge keeps it once).
+        let unapplied = try await log.unappliedEvents(consumer: MerchantRegistryProjection.kind.live.consumer,
+                                                      types: [MerchantRegistered.eventType])
+            .compactMap(MerchantRegistryProjection.registered)
         let client = log.client
         let logger = log.logger
         // One more than asked tells whether a next page exists.
         let fetch = limit + 1
-        let ids = try await log.run("list merchants") {
-            var ids: [String] = []
-            if let after {
-                let rows = try await client.query("""
-                    SELECT data->>'merchantId' FROM events WHERE event_type = 'MerchantRegistered'
-                    AND global_position > COALESCE((SELECT min(global_position) FROM events
-                        WHERE event_type = 'MerchantRegistered' AND data->>'merchantId' = \(after)), 0)
-                    ORDER BY global_position LIMIT \(fetch)
-                    """, logger: logger)
-                for try await id in rows.decode(String.self) { ids.append(id) }
-            } else {
-                let rows = try await client.query("""
-                    SELECT data->>'merchantId' FROM events WHERE event_type = 'MerchantRegistered'
-                    ORDER BY global_position LIMIT \(fetch)
-                    """, logger: logger)
-                for try await id in rows.decode(String.self) { ids.append(id) }
+        let (lowerBound, stored) = try await log.run("list merchants") {
+            // Where `after` stands: among the unapplied, else in the table (unknown: the start).
+            var lowerBound = after.flatMap { id in unapplied.first { $0.merchantId == id }?.position } ?? 0
+            if let after, lowerBound == 0 {
+                let rows = try await client.query("SELECT registered_position FROM merchant_registry WHERE merchant_id = \(after)", logger: logger)
+                for try await position in rows.decode(Int64.self) { lowerBound = position }
             }
-            return ids
+            let rows = try await client.query("""
+                SELECT merchant_id, registered_position FROM merchant_registry WHERE registered_position > \(lowerBound)
+                ORDER BY registered_position LIMIT \(fetch)
+                """, logger: logger)
+            var found: [(merchantId: String, position: Int64)] = []
+            for try await row in rows.decode((String, Int64).self) { found.append((row.0, row.1)) }
+            return (lowerBound, found)
         }
+        var positions: [String: Int64] = [:]
+        for registration in unapplied where registration.position > lowerBound { positions[registration.merchantId] = registration.position }
+        for registration in stored { positions[registration.merchantId] = registration.position }
+        let ids = positions.sorted { $0.value < $1.value }.prefix(fetch).map(\.key)
         var merchants: [MerchantState] = []
         for id in ids.prefix(limit) { if let merchant = try await versioned(id).state { merchants.append(merchant) } }
         return Page(merchants: merchants, nextAfter: ids.count > limit ? ids.prefix(limit).last : nil)

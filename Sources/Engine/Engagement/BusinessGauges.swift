@@ -5,8 +5,8 @@ import PostgresNIO
 /// The business as it stands, read when `/metrics` is scraped (whole-system values, the
 /// same from every process): calls waiting for a line, being placed (dialling or ringing)
 /// and live (answered or talking), from `live_calls`; and offers made and accepted over the
-/// last 24 hours with their conversion, from the log (a partial index keeps that a range
-/// scan). The per-process counters in `BusinessMetrics` count what happened; these say
+/// last 24 hours with their conversion, from `offers` (by when each was made and accepted).
+/// The per-process counters in `BusinessMetrics` count what happened; these say
 /// what is.
 public struct BusinessGauges: Sendable {
     public static let conversionWindowSeconds = 86_400
@@ -41,9 +41,10 @@ public struct BusinessGauges: Sendable {
                 """, logger: logger)
             for try await row in live.decode((Int64, Int64, Int64).self) { calls = row }
             var offers: (Int64, Int64) = (0, 0)
+            // Two range scans of the `offers` projection (it may lag the log by a batch).
             let answered = try await client.query("""
-                SELECT count(*) FILTER (WHERE event_type = 'CallOffered'), count(*) FILTER (WHERE event_type = 'OfferAccepted')
-                FROM events WHERE event_type IN ('CallOffered', 'OfferAccepted') AND recorded_at > \(since)
+                SELECT (SELECT count(*) FROM offers WHERE offered_at > \(since)),
+                       (SELECT count(*) FROM offers WHERE accepted_at > \(since))
                 """, logger: logger)
             for try await row in answered.decode((Int64, Int64).self) { offers = row }
             return Reading(callsWaiting: calls.0, callsPlacing: calls.1, callsLive: calls.2, offersMade: offers.0, offersAccepted: offers.1)

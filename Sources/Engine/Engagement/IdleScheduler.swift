@@ -7,7 +7,7 @@ import ServiceLifecycle
 
 /// The engine's clock-driven steps, every `intervalSeconds`:
 /// - marks carts idle: carts in `unconcluded_carts` with no activity for their merchant's
-///   idle threshold get `CartIdled` — only if the cart is still at the version the
+///   idle threshold (their `idle_due_at` has come) get `CartIdled` — only if the cart is still at the version the
 ///   projection saw, so a shopper's concurrent change wins and the cart is looked at again;
 /// - expires offers: an offer still open past its expiry gets `OfferExpired`;
 /// - places callbacks: a help request answered "callback" gets its call when the time comes;
@@ -66,16 +66,16 @@ public final class IdleScheduler: Service, Sendable {
     @discardableResult
     public func pass() async throws -> Int {
         let now = clock.now()
-        // The smallest threshold a merchant may set (EngagementRules) bounds the candidates.
-        let oldest = now.addingTimeInterval(-5)
         let log = store.log
         let client = log.client
         let logger = self.logger
+        // Due carts only, through the partial index on `idle_due_at` (migration 0011): a look
+        // reads the carts falling due, not every abandoned cart still waiting.
         let candidates = try await log.run("find idle carts") {
             let rows = try await client.query("""
                 SELECT cart_id, merchant_id, cart_version, last_activity_at FROM unconcluded_carts
-                WHERE idled_at IS NULL AND last_activity_at < \(oldest)
-                ORDER BY last_activity_at LIMIT \(Self.maxCartsPerPass)
+                WHERE idled_at IS NULL AND idle_due_at <= \(now)
+                ORDER BY idle_due_at LIMIT \(Self.maxCartsPerPass)
                 """, logger: logger)
             var found: [(UUID, String, Int64, Date)] = []
             for try await row in rows.decode((UUID, String, Int64, Date).self) { found.append(row) }
@@ -161,25 +161,15 @@ public final class IdleScheduler: Service, Sendable {
         return marked
     }
 
-    /// When the next cart not yet idle reaches its merchant's idle threshold.
-    func nextDue() async throws -> Date? {
+    /// When the next cart not yet idle reaches its merchant's idle threshold (nil: none waits).
+    public func nextDue() async throws -> Date? {
         let log = store.log
         let client = log.client
         let logger = self.logger
-        let oldest = try await log.run("next idle cart") {
-            let rows = try await client.query("""
-                SELECT merchant_id, min(last_activity_at) FROM unconcluded_carts WHERE idled_at IS NULL GROUP BY merchant_id LIMIT 1000
-                """, logger: logger)
-            var found: [(String, Date)] = []
-            for try await row in rows.decode((String, Date).self) { found.append(row) }
-            return found
+        return try await log.run("next idle cart") {
+            let rows = try await client.query("SELECT min(idle_due_at) FROM unconcluded_carts WHERE idled_at IS NULL", logger: logger)
+            for try await due in rows.decode(Date?.self) { return due }
+            return nil
         }
-        var due: Date?
-        for (merchantId, activity) in oldest {
-            guard let merchant = try await merchants.merchant(merchantId) else { continue }
-            let at = activity.addingTimeInterval(Double(merchant.profile.engagement.idleThresholdSeconds))
-            due = min(due ?? at, at)
-        }
-        return due
     }
 }

@@ -27,14 +27,28 @@ extension Projection {
 /// A kind of projection: its name and how to make one writing a given table.
 public struct ProjectionKind: Sendable {
     public let name: String
+    /// Further tables the projection writes beside its main one (`name`), reached through
+    /// `ProjectionTable.companion`: a rebuild fills shadows of them all and swaps them together.
+    public let companions: [String]
     public let make: @Sendable (ProjectionTable) -> any Projection
 
+    public init(name: String, companions: [String] = [], make: @escaping @Sendable (ProjectionTable) -> any Projection) {
+        self.name = name
+        self.companions = companions
+        self.make = make
+    }
+
     public var live: any Projection { make(ProjectionTable(trusted: name)) }
+    /// The live tables it writes: the main one first, then the companions.
+    var liveTables: [ProjectionTable] { ([name] + companions).map { ProjectionTable(trusted: $0) } }
 }
 
 /// A table name safe to splice into SQL: lowercase letters, digits and underscores.
 public struct ProjectionTable: Sendable, Hashable, CustomStringConvertible {
     public let name: String
+    /// "" for a live table, "_rebuild" for a rebuild's shadow: a companion table of the same
+    /// generation carries the same suffix, so a shadow projection never writes a live table.
+    let generationSuffix: String
 
     public init(_ name: String) throws(EngineError) {
         guard (1...60).contains(name.count),
@@ -42,10 +56,22 @@ public struct ProjectionTable: Sendable, Hashable, CustomStringConvertible {
             throw .invalidProjection("table name '\(name)' must be 1…60 lowercase letters, digits or '_'")
         }
         self.name = name
+        self.generationSuffix = ""
     }
 
-    public var shadow: ProjectionTable { ProjectionTable(trusted: name + "_rebuild") }
+    public var shadow: ProjectionTable { ProjectionTable(trusted: name + Self.shadowSuffix, generationSuffix: Self.shadowSuffix) }
     public var description: String { name }
 
-    init(trusted name: String) { self.name = name }
+    /// The companion table `base` (a trusted literal of the projection's) of this table's
+    /// generation: `base` itself beside a live table, `base_rebuild` beside a shadow.
+    func companion(_ base: String) -> ProjectionTable {
+        ProjectionTable(trusted: base + generationSuffix, generationSuffix: generationSuffix)
+    }
+
+    static let shadowSuffix = "_rebuild"
+
+    init(trusted name: String, generationSuffix: String = "") {
+        self.name = name
+        self.generationSuffix = generationSuffix
+    }
 }

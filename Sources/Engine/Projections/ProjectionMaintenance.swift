@@ -57,24 +57,28 @@ public struct ProjectionMaintenance: Sendable {
         return statuses
     }
 
-    /// Rebuilds `name` from position zero into a shadow table, then swaps it in for the live
-    /// table in one transaction once it has caught up. The live projection keeps serving
+    /// Rebuilds `name` from position zero into a shadow table (one per table it writes: the
+    /// main one and its companions), then swaps them in for the live tables in one
+    /// transaction once it has caught up. The live projection keeps serving
     /// (and its leader keeps projecting) until the swap; the swap locks the live table, so
     /// the leader's in-flight batch either lands before it or fails and is retried from the
     /// new checkpoint.
     @discardableResult
     public func rebuild(_ name: String, batchSize: Int = 5_000) async throws -> LogPosition {
         let kind = try ProjectionCatalog.named(name)
-        let live = kind.live.table
-        let shadow = live.shadow
-        let projection = kind.make(shadow)
+        // The main table and its companions: all are rebuilt in shadows and swapped together.
+        let liveTables = kind.liveTables
+        let projection = kind.make(kind.live.table.shadow)
         let client = log.client
         let logger = self.logger
         let rebuildConsumer = projection.rebuildConsumer
         try await log.run("prepare rebuild") {
             try await client.withTransaction(logger: logger) { connection in
-                _ = try await connection.query(PostgresQuery(unsafeSQL: "DROP TABLE IF EXISTS \(shadow)"), logger: logger)
-                _ = try await connection.query(PostgresQuery(unsafeSQL: "CREATE TABLE \(shadow) (LIKE \(live) INCLUDING ALL)"), logger: logger)
+                for live in liveTables {
+                    let shadow = live.shadow
+                    _ = try await connection.query(PostgresQuery(unsafeSQL: "DROP TABLE IF EXISTS \(shadow)"), logger: logger)
+                    _ = try await connection.query(PostgresQuery(unsafeSQL: "CREATE TABLE \(shadow) (LIKE \(live) INCLUDING ALL)"), logger: logger)
+                }
                 _ = try await connection.query("DELETE FROM consumer_checkpoints WHERE consumer = \(rebuildConsumer)", logger: logger)
             }
         }
@@ -94,7 +98,10 @@ public struct ProjectionMaintenance: Sendable {
         let start = position
         return try await log.run("swap rebuilt projection") {
             try await client.withTransaction(logger: logger) { connection in
-                _ = try await connection.query(PostgresQuery(unsafeSQL: "LOCK TABLE \(live) IN ACCESS EXCLUSIVE MODE"), logger: logger)
+                // Main table first: a projector writing companions locks its main table first too.
+                for live in liveTables {
+                    _ = try await connection.query(PostgresQuery(unsafeSQL: "LOCK TABLE \(live) IN ACCESS EXCLUSIVE MODE"), logger: logger)
+                }
                 let liveCheckpoint = try await Self.checkpoint(liveConsumer, connection: connection, logger: logger) ?? .start
                 var position = start
                 while position < liveCheckpoint {
@@ -106,8 +113,10 @@ public struct ProjectionMaintenance: Sendable {
                 guard position >= liveCheckpoint else {
                     throw EngineError.invalidProjection("the rebuild could not reach the live checkpoint \(liveCheckpoint); try again")
                 }
-                _ = try await connection.query(PostgresQuery(unsafeSQL: "DROP TABLE \(live)"), logger: logger)
-                _ = try await connection.query(PostgresQuery(unsafeSQL: "ALTER TABLE \(shadow) RENAME TO \(live)"), logger: logger)
+                for live in liveTables {
+                    _ = try await connection.query(PostgresQuery(unsafeSQL: "DROP TABLE \(live)"), logger: logger)
+                    _ = try await connection.query(PostgresQuery(unsafeSQL: "ALTER TABLE \(live.shadow) RENAME TO \(live)"), logger: logger)
+                }
                 _ = try await connection.query("""
                     INSERT INTO consumer_checkpoints (consumer, tx_id, position)
                     VALUES (\(liveConsumer), \(position.transactionId)::int8::text::xid8, \(position.globalPosition))

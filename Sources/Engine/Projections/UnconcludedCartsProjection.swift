@@ -5,12 +5,24 @@ import Logging
 import PostgresNIO
 
 /// `unconcluded_carts`: open carts with at least one item — value, item count, merchant,
-/// shopper, last activity and idleness. Concluded or emptied carts leave it. Each batch is
-/// folded in memory per cart, then written with one upsert and one delete.
+/// shopper, last activity, idleness and when the cart falls idle. Concluded or emptied carts
+/// leave it. Each batch is folded in memory per cart, then written with one upsert and one delete.
+///
+/// `idle_due_at` is always `last_activity_at` + the merchant's current idle threshold (NULL
+/// while the merchant is unknown or retired: such carts never fall idle), so the idle
+/// scheduler reads due carts through an index.
+/// The thresholds come from the companion table `merchant_idle_thresholds`, kept here from
+/// the merchant events in log order; a threshold change moves the due time of every cart of
+/// that merchant (idle ones too), which keeps the column a function of the end state alone —
+/// the same whatever the batch boundaries, so a rebuild equals the live table row for row.
 public struct UnconcludedCartsProjection: Projection {
-    public static let kind = ProjectionKind(name: "unconcluded_carts") { UnconcludedCartsProjection(table: $0) }
+    public static let kind = ProjectionKind(name: "unconcluded_carts", companions: ["merchant_idle_thresholds"]) {
+        UnconcludedCartsProjection(table: $0)
+    }
     public var name: String { Self.kind.name }
     public let table: ProjectionTable
+    /// Each merchant's idle threshold and the merchant stream version it came from.
+    var thresholds: ProjectionTable { table.companion("merchant_idle_thresholds") }
 
     public init(table: ProjectionTable) { self.table = table }
 
@@ -37,7 +49,68 @@ public struct UnconcludedCartsProjection: Projection {
 
     public func apply(_ events: [RecordedEvent], connection: PostgresConnection, logger: Logger) async throws {
         try await applyCartEvents(events, connection: connection, logger: logger)
+        try await applyMerchantThresholds(events, connection: connection, logger: logger)
         try await applyIdleMarks(events, connection: connection, logger: logger)
+    }
+
+    /// The parts of a merchant event this projection reads (a profile can hold a large catalog).
+    private struct ThresholdOnly: Decodable {
+        struct Profile: Decodable { let engagement: Engagement }
+        struct Engagement: Decodable { let idleThresholdSeconds: Int }
+        let profile: Profile
+    }
+
+    /// Registrations and updates set the merchant's threshold (the last one in the batch wins;
+    /// an older version than the table's is ignored, e.g. after migration 0011's backfill);
+    /// a retirement removes it, so a retired merchant's carts never fall due (the scheduler
+    /// would refuse them on every look, ahead of the live merchants' carts). Then every cart
+    /// of the merchants that changed gets its due time again.
+    private func applyMerchantThresholds(_ events: [RecordedEvent], connection: PostgresConnection, logger: Logger) async throws {
+        // nil: retired. A retirement is a merchant stream's last event (Merchant.decide).
+        var latest: [String: (seconds: Int, version: Int64)?] = [:]
+        for recorded in events where recorded.stream.hasPrefix("merchant-") {
+            let merchantId = String(recorded.stream.dropFirst("merchant-".count))
+            switch recorded.type {
+            case MerchantRegistered.eventType, MerchantUpdated.eventType:
+                guard let payload = try? recorded.data.decode(as: ThresholdOnly.self) else { continue }
+                latest[merchantId] = .some((payload.profile.engagement.idleThresholdSeconds, recorded.streamVersion))
+            case MerchantRetired.eventType:
+                latest[merchantId] = .some(nil)
+            default:
+                continue
+            }
+        }
+        if latest.isEmpty { return }
+        // Lock order main table, then companion — the order a rebuild's swap takes them in.
+        _ = try await connection.query(PostgresQuery(unsafeSQL: "LOCK TABLE \(table) IN ROW EXCLUSIVE MODE"), logger: logger)
+        let set = latest.compactMap { id, value in value.map { (merchantId: id, seconds: $0.seconds, version: $0.version) } }
+        let retired = latest.filter { $0.value == nil }.map(\.key)
+        if !set.isEmpty {
+            var binds = PostgresBindings()
+            binds.append(set.map(\.merchantId))
+            binds.append(set.map { Int64($0.seconds) })
+            binds.append(set.map(\.version))
+            _ = try await connection.query(PostgresQuery(unsafeSQL: """
+                INSERT INTO \(thresholds) (merchant_id, idle_threshold_seconds, merchant_version)
+                SELECT m, s::int, v FROM unnest($1::text[], $2::int8[], $3::int8[]) AS u(m, s, v)
+                ON CONFLICT (merchant_id) DO UPDATE SET idle_threshold_seconds = EXCLUDED.idle_threshold_seconds,
+                  merchant_version = EXCLUDED.merchant_version
+                WHERE \(thresholds).merchant_version < EXCLUDED.merchant_version
+                """, binds: binds), logger: logger)
+        }
+        if !retired.isEmpty {
+            var binds = PostgresBindings()
+            binds.append(retired)
+            _ = try await connection.query(PostgresQuery(unsafeSQL: "DELETE FROM \(thresholds) WHERE merchant_id = ANY($1::text[])",
+                                                         binds: binds), logger: logger)
+        }
+        var merchants = PostgresBindings()
+        merchants.append(Array(latest.keys))
+        _ = try await connection.query(PostgresQuery(unsafeSQL: """
+            UPDATE \(table) AS c SET idle_due_at = c.last_activity_at
+              + (SELECT t.idle_threshold_seconds FROM \(thresholds) AS t WHERE t.merchant_id = c.merchant_id) * interval '1 second'
+            WHERE c.merchant_id = ANY($1::text[])
+            """, binds: merchants), logger: logger)
     }
 
     /// Idle marks live in the engagement streams: a mark counts only while the cart is still
@@ -175,14 +248,16 @@ public struct UnconcludedCartsProjection: Projection {
         binds.append(keep.map { $0.idledAt.map { ISO8601DateFormatter().string(from: $0) } ?? "" })
         _ = try await connection.query(PostgresQuery(unsafeSQL: """
             INSERT INTO \(table) (cart_id, shopper_id, merchant_id, currency, value_micros, item_count, status, lines,
-                                  cart_version, last_activity_at, idled_at)
-            SELECT c, s, m, cur, v, n::int, st, l::jsonb, ver, act, NULLIF(idl, '')::timestamptz
+                                  cart_version, last_activity_at, idled_at, idle_due_at)
+            SELECT c, s, m, cur, v, n::int, st, l::jsonb, ver, act, NULLIF(idl, '')::timestamptz,
+                   act + t.idle_threshold_seconds * interval '1 second'
             FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::int8[], $6::int8[], $7::text[], $8::text[],
                         $9::int8[], $10::timestamptz[], $11::text[]) AS u(c, s, m, cur, v, n, st, l, ver, act, idl)
+            LEFT JOIN \(thresholds) AS t ON t.merchant_id = u.m
             ON CONFLICT (cart_id) DO UPDATE SET
               value_micros = EXCLUDED.value_micros, item_count = EXCLUDED.item_count, status = EXCLUDED.status,
               lines = EXCLUDED.lines, cart_version = EXCLUDED.cart_version, last_activity_at = EXCLUDED.last_activity_at,
-              idled_at = EXCLUDED.idled_at
+              idled_at = EXCLUDED.idled_at, idle_due_at = EXCLUDED.idle_due_at
             """, binds: binds), logger: logger)
     }
 
