@@ -3,6 +3,7 @@ import Domain
 import Engine
 import EventLog
 import Foundation
+import PostgresNIO
 import Testing
 
 /// `cartline seal-destinations` seals the destinations of calls requested before they
@@ -16,6 +17,8 @@ struct SealDestinationsCommandTests {
                 let shopper = UUID()
                 let callId = try await NodeHarness.requestCall(log, destination: "+4930123456", agentURI: "sip:dana@127.0.0.1:9",
                                                                mode: .pstn, shopperId: shopper)
+                // The merchant_calls read model holds a copy of the request, projected in clear.
+                try await ProjectionMaintenance(log: log, logger: TestDatabase.logger).rebuild("merchant_calls")
                 var environment = ProcessInfo.processInfo.environment
                 environment["CARTLINE_SEALING_KEY"] = key.base64
                 let first = try await runCartline(["seal-destinations"], databaseURL: db.url, environment: environment)
@@ -26,6 +29,11 @@ struct SealDestinationsCommandTests {
                 #expect(stored.destination.hasPrefix(PersonalDataVault.sealedPrefix))
                 let vault = PersonalDataVault(log: log, sealingKey: key, sealingKeyID: "s1")
                 #expect(try await vault.open(stored.destination, for: shopper) == "+4930123456")
+                // …and its copy was sealed in the same transaction: no clear number outlives the rewrite.
+                let copies = try await db.client.query("SELECT request->>'destination' FROM merchant_calls WHERE call_id = \(callId)")
+                var copied: [String] = []
+                for try await destination in copies.decode(String.self) { copied.append(destination) }
+                #expect(copied == [stored.destination])
 
                 let again = try await runCartline(["seal-destinations"], databaseURL: db.url, environment: environment)
                 #expect(again.output.contains("sealed 0 destinations"), "\(again.output)")

@@ -66,6 +66,14 @@ public struct DestinationSealing: Sendable {
                 FROM UNNEST(\(positions)::bigint[], \(destinations)::text[]) AS s(position, destination)
                 WHERE e.global_position = s.position AND e.event_type = 'CallRequested'
                 """, logger: logger)
+            // The merchant_calls read model keeps the request as stored: it gets the sealed
+            // copy in the same transaction, so no clear destination outlives the rewrite.
+            _ = try await connection.query("""
+                UPDATE merchant_calls m SET request = e.data
+                FROM events e
+                WHERE e.global_position = ANY(\(positions)::bigint[]) AND e.event_type = 'CallRequested'
+                  AND m.call_id = (e.data->>'callId')::uuid
+                """, logger: logger)
         }
     }
 }
