@@ -46,13 +46,15 @@ let package = Package(
         ),
         // Pure types and decisions: Foundation only, no I/O, time passed in.
         .target(name: "Domain"),
+        // The double-entry ledger and call metering: pure, like Domain (time passed in).
+        .target(name: "Billing", dependencies: ["Domain"]),
         // Connects Domain to EventLog: command handling, directories over the log.
         .target(
             name: "Engine",
             dependencies: [
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
-                "EventLog", "Domain",
+                "EventLog", "Domain", "Billing",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -67,7 +69,7 @@ let package = Package(
                 .product(name: "NIOFoundationEssentialsCompat", package: "swift-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                "Engine", "Domain", "EventLog",
+                "Engine", "Domain", "EventLog", "Billing",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -174,6 +176,7 @@ let package = Package(
             path: "Tools/bench/Sources/cartline-bench-telephony"
         ),
         .testTarget(name: "DomainTests", dependencies: ["Domain"]),
+        .testTarget(name: "BillingTests", dependencies: ["Billing", "Domain"]),
         // Telephony tests run real SIPp peers (fixtures in Tests/Fixtures/sipp) and real child processes.
         .target(name: "TelephonyTestSupport", path: "Tests/TelephonySupport"),
         .testTarget(name: "SIPTests", dependencies: [.product(name: "Logging", package: "swift-log"), "SIP", "TelephonyTestSupport",
@@ -200,7 +203,7 @@ let package = Package(
             name: "EngineTests",
             dependencies: [
                 .product(name: "Logging", package: "swift-log"),
-                "Engine", "Domain", "EventLog", "CartlineTestSupport",
+                "Engine", "Domain", "EventLog", "Billing", "CartlineTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
@@ -216,7 +219,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-                "WebAPI", "Engine", "Domain", "EventLog", "CartlineTestSupport",
+                "WebAPI", "Engine", "Domain", "EventLog", "Billing", "CartlineTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -6,7 +6,7 @@
 // the shopper gets the same pushes, so tabs agree and a reload changes nothing.
 "use strict";
 
-const state = { merchant: null, catalog: [], cart: null, offer: null, timeZone: null };
+const state = { merchant: null, catalog: [], cart: null, offer: null, timeZone: null, wallet: null };
 
 const $ = (id) => document.getElementById(id);
 
@@ -312,7 +312,72 @@ function showOffer(offer) {
   $("offer-title").textContent = "Talk to us?";
   $("offer-actions").hidden = false;
   showError($("offer-error"), "");
-  $("offer-text").textContent = `A sales advisor can call you now about your cart. The offer is open until ${formatWhen(offer.expiresAt)}.`;
+  $("offer-text").textContent = `A sales advisor can call you now about your cart. ${describePrice(offer.price)} The offer is open until ${formatWhen(offer.expiresAt)}.`;
+}
+
+// MARK: money and the wallet
+
+// Micros (millionths of a unit) as the shopper reads money; sub-cent prices keep their digits.
+function formatMicros(micros, currency) {
+  const units = micros / 1e6;
+  const digits = Math.abs(micros) % 10000 === 0 ? 2 : 4;
+  try {
+    return new Intl.NumberFormat(undefined, { style: "currency", currency, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(units);
+  } catch (_) {
+    return `${units.toFixed(digits)} ${currency}`;
+  }
+}
+
+// Who pays for the call and what it costs, said before the shopper accepts.
+function describePrice(price) {
+  if (!price || price.payer !== "shopper") return "The call is free for you.";
+  const perMinute = formatMicros(price.perMinuteMicros, price.currency);
+  const parts = [`The call costs ${perMinute} a minute, billed per ${price.billingIncrementSeconds} s`];
+  if (price.setupFeeMicros > 0) parts.push(`plus ${formatMicros(price.setupFeeMicros, price.currency)} to connect`);
+  if (price.minimumChargeMicros > 0) parts.push(`at least ${formatMicros(price.minimumChargeMicros, price.currency)}`);
+  const balance = walletAvailable(price.currency);
+  const wallet = balance > 0 ? `from your wallet (${formatMicros(balance, price.currency)} available)` : "from your wallet, which is empty: top it up first";
+  return `${parts.join(", ")}, paid ${wallet}.`;
+}
+
+function walletAvailable(currency) {
+  const entry = state.wallet && state.wallet.balances.find((b) => b.currency === currency);
+  return entry ? entry.availableMicros : 0;
+}
+
+const MOVEMENT_WORDS = { "top-up": "Top-up", hold: "Held for a call", charge: "Call", release: "Released", expired: "Hold lapsed" };
+
+function renderWallet() {
+  const wallet = state.wallet;
+  const currency = state.merchant ? state.merchant.currency : "EUR";
+  $("wallet-currency").textContent = currency;
+  const balance = wallet && wallet.balances.find((b) => b.currency === currency);
+  $("wallet-balance").textContent = balance
+    ? `Balance ${formatMicros(balance.balanceMicros, currency)}` + (balance.heldMicros > 0 ? `, of which ${formatMicros(balance.heldMicros, currency)} is held for a call.` : ".")
+    : "No money in your wallet yet.";
+  const list = $("wallet-recent");
+  list.replaceChildren();
+  for (const movement of (wallet ? wallet.recent : []).slice(0, 5)) {
+    const li = document.createElement("li");
+    const amount = movement.amountMicros ? ` ${movement.amountMicros > 0 ? "+" : "−"}${formatMicros(Math.abs(movement.amountMicros), movement.currency)}` : "";
+    li.textContent = `${formatWhen(movement.at)} — ${MOVEMENT_WORDS[movement.kind] || movement.kind}${amount}`;
+    list.append(li);
+  }
+  if (state.offer) showOffer(state.offer);  // the offer's wording names what is available
+}
+
+async function loadWallet() {
+  state.wallet = await api("GET", "/v1/wallet");
+  renderWallet();
+}
+
+async function topUp(event) {
+  event.preventDefault();
+  const units = Number($("wallet-amount").value);
+  if (!Number.isInteger(units) || units < 1 || units > 1000) throw new Error("Add a whole amount from 1 to 1000.");
+  const currency = state.merchant ? state.merchant.currency : "EUR";
+  state.wallet = await api("POST", "/v1/wallet/top-ups", { amountMicros: units * 1000000, currency }, { "Idempotency-Key": newKey() });
+  renderWallet();
 }
 
 const WITHDRAWN_WORDS = {
@@ -366,6 +431,8 @@ function showCall(view) {
     duration.textContent = "";
     duration.hidden = true;
   }
+  // A call the shopper pays for is charged a moment after it ends (or released if it failed).
+  if (isFinal(view.status)) setTimeout(() => loadWallet().catch(() => {}), 1500);
 }
 
 // The one true state, from the server.
@@ -418,10 +485,11 @@ $("checkout").addEventListener("click", () => run(() => changeCart("POST", "/che
 $("complete").addEventListener("click", () => run(completePurchase, $("checkout-error")));
 $("pref-mode").addEventListener("change", showModeFields);
 $("prefs-form").addEventListener("submit", (event) => run(() => savePreferences(event), $("prefs-error")));
+$("wallet-form").addEventListener("submit", (event) => run(() => topUp(event), $("wallet-error")));
 
 run(async () => {
   await loadMerchant();
-  await Promise.all([loadCart(), loadPreferences()]);
+  await Promise.all([loadCart(), loadPreferences(), loadWallet()]);
   listenForOffers();
   document.body.dataset.ready = "true";
 });

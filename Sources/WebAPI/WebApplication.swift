@@ -13,6 +13,8 @@ public enum WebApplication {
         PreferencesRoutes(services: services).add(to: &table)
         AdminRoutes(services: services).add(to: &table)
         OfferRoutes(services: services).add(to: &table)
+        WalletRoutes(services: services).add(to: &table)
+        BillingAdminRoutes(services: services).add(to: &table)
         AgentRoutes(services: services).add(to: &table)
         try StorefrontRoutes(directory: services.configuration.publicDirectory).add(to: &table)
         return table

@@ -18,6 +18,12 @@ public struct WebServices: Sendable {
     public let vault: PersonalDataVault
     let administration: MerchantAdministration
     public let offers: OfferService
+    /// Shoppers' prepaid wallets (top-ups; the charging saga holds and posts call charges).
+    public let wallets: WalletService
+    /// Merchants' ASP usage and monthly invoices.
+    public let invoicing: InvoicingService
+    /// The time the routes act at (tests move it).
+    public let clock: any WallClock
     /// Pushes offers and call status to this process's open SSE streams.
     public let hub: OfferHub
     /// The roles this process runs (`web`, `engine`, `telephony`), which `/health` reports.
@@ -45,6 +51,9 @@ public struct WebServices: Sendable {
         self.preferences = PreferencesService(store: store, vault: vault, clock: clock)
         self.administration = MerchantAdministration(store: store, directory: merchants, clock: clock)
         self.offers = OfferService(store: store, merchants: merchants, capacity: capacity, clock: clock, vault: vault)
+        self.wallets = WalletService(store: store, clock: clock)
+        self.invoicing = InvoicingService(store: store, merchants: merchants, clock: clock)
+        self.clock = clock
         self.hub = OfferHub(log: log, logger: log.logger)
         self.idempotency = IdempotentRequests(store: IdempotencyStore(log: log))
         self.sessionCookie = SessionCookie(secret: configuration.sessionKey)

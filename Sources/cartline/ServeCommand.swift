@@ -79,8 +79,10 @@ struct ServeCommand: AsyncParsableCommand {
         if roles.engine {
             let saga = EngagementSagaConsumer(store: services.store, merchants: services.merchants,
                                               capacity: services.capacity, clock: clock)
-            let consumers: [any LogConsumer] = ProjectionCatalog.live() + [saga]
+            let charging = ChargingSagaConsumer(store: services.store, logger: logger)
+            let consumers: [any LogConsumer] = ProjectionCatalog.live() + [saga, charging]
             background.append(ProjectorRunner(log: log, projections: consumers, logger: logger))
+            background.append(ChargingClock(store: services.store, merchants: services.merchants, clock: clock, logger: logger))
             background.append(IdleScheduler(store: services.store, merchants: services.merchants, clock: clock,
                                             callbacks: (services.offers, services.preferences), logger: logger))
         }

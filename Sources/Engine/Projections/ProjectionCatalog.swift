@@ -1,6 +1,11 @@
 /// Every projection Cartline runs, by name.
 public enum ProjectionCatalog {
-    public static let all: [ProjectionKind] = [UnconcludedCartsProjection.kind, LiveCallsProjection.kind, TelephonyNodesProjection.kind, ShopperCartsProjection.kind, MerchantRegistryProjection.kind, MerchantCallsProjection.kind, OffersProjection.kind, EngagementScheduleProjection.kind]
+    public static let all: [ProjectionKind] = [
+        UnconcludedCartsProjection.kind, LiveCallsProjection.kind, TelephonyNodesProjection.kind,
+        ShopperCartsProjection.kind, MerchantRegistryProjection.kind, MerchantCallsProjection.kind,
+        OffersProjection.kind, EngagementScheduleProjection.kind,
+        CallChargesProjection.kind, PendingHoldsProjection.kind,
+    ]
 
     public static func named(_ name: String) throws(EngineError) -> ProjectionKind {
         guard let found = all.first(where: { $0.name == name }) else {

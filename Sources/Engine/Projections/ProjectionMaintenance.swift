@@ -21,7 +21,10 @@ public struct ProjectionMaintenance: Sendable {
     }
 
     /// The sagas that follow the log with a checkpoint and a leader, as projections do.
-    static let sagas: [(name: String, checkpoint: String)] = [(EngagementSagaConsumer.sagaName, EngagementSagaConsumer.checkpointName)]
+    static let sagas: [(name: String, checkpoint: String)] = [
+        (EngagementSagaConsumer.sagaName, EngagementSagaConsumer.checkpointName),
+        (ChargingSagaConsumer.sagaName, ChargingSagaConsumer.checkpointName),
+    ]
 
     let log: EventLog
     let logger: Logger

@@ -1,3 +1,4 @@
+import Billing
 import Domain
 import Engine
 import EventLog
@@ -38,6 +39,13 @@ extension Problem {
                 return (.invalid(error.description), false)
             case .database:
                 return (.internal, true)
+            }
+        case let error as LedgerError:
+            switch error {
+            case .invalid, .overflow:
+                return (.invalid(error.description), false)
+            case .duplicate, .insufficientFunds, .unknownHold, .holdNotPending, .holdExpired, .holdNotYetExpired, .exceedsHold, .capacityReached:
+                return (.conflict(error.description), false)
             }
         case is NIOTooManyBytesError:
             return (Problem(.contentTooLarge, "body-too-large", title: "Request body too large", detail: "the body exceeds the limit"), false)

@@ -1,0 +1,95 @@
+import Billing
+import Domain
+import EventLog
+import Foundation
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+
+/// Charging's clock-driven steps:
+/// - every `holdSweepSeconds`, holds past their expiry (their call's end was never
+///   reported) lapse, giving the shopper their money back (`HoldExpired`);
+/// - every `invoiceSweepSeconds`, each merchant who pays for calls gets the invoice of the
+///   month just ended, once (`InvoiceIssued`, its id derived from merchant and month).
+/// Safe in several processes at once: wallet changes are conditional on the stream's
+/// version and an invoice's id is derived.
+public final class ChargingClock: Service, Sendable {
+    static let holdSweepSeconds = 60.0
+    static let invoiceSweepSeconds = 3_600.0
+    /// Wallets whose holds lapse in one sweep; the rest wait for the next.
+    static let maxWalletsPerSweep = 500
+
+    let store: AggregateStore
+    let invoicing: InvoicingService
+    let merchants: MerchantDirectory
+    let clock: any WallClock
+    let logger: Logger
+
+    public init(store: AggregateStore, merchants: MerchantDirectory, clock: any WallClock, logger: Logger) {
+        self.store = store
+        self.merchants = merchants
+        self.invoicing = InvoicingService(store: store, merchants: merchants, clock: clock)
+        self.clock = clock
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        var lastInvoiceSweep: ContinuousClock.Instant?
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                _ = try await expireHolds()
+                if lastInvoiceSweep.map({ ContinuousClock.now - $0 >= .seconds(Self.invoiceSweepSeconds) }) ?? true {
+                    lastInvoiceSweep = ContinuousClock.now
+                    _ = try await issueLastMonthsInvoices()
+                }
+            } catch {
+                logger.warning("charging clock step failed", metadata: ["error": "\(error)"])
+            }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(Self.holdSweepSeconds)) }
+        }
+    }
+
+    /// Lapses every overdue hold of up to `maxWalletsPerSweep` wallets; returns how many lapsed.
+    @discardableResult
+    public func expireHolds() async throws -> Int {
+        let now = clock.now()
+        let log = store.log
+        let client = log.client
+        let logger = self.logger
+        let shoppers = try await log.run("find overdue holds") {
+            let rows = try await client.query("""
+                SELECT DISTINCT shopper_id FROM pending_holds WHERE expires_at <= \(now) LIMIT \(Self.maxWalletsPerSweep)
+                """, logger: logger)
+            var found: [UUID] = []
+            for try await shopperId in rows.decode(UUID.self) { found.append(shopperId) }
+            return found
+        }
+        var lapsed = 0
+        for shopperId in shoppers {
+            var expired = 0
+            try await store.execute(WalletAggregate.self, .wallet(shopperId)) { state in
+                let events = try Wallet.expireHolds(state: state, now: now)
+                expired = events.count
+                return events
+            }
+            lapsed += expired
+        }
+        return lapsed
+    }
+
+    /// Issues last month's invoice for every live merchant who pays for its calls.
+    @discardableResult
+    public func issueLastMonthsInvoices() async throws -> Int {
+        let now = clock.now()
+        guard let current = InvoicePeriod.containing(now),
+              let last = InvoicePeriod.containing(current.interval.start.addingTimeInterval(-1)) else { return 0 }
+        var issued = 0
+        for merchant in try await merchants.live() where merchant.profile.pricing.payer == .merchant {
+            // A month with no calls and no commitment owes nothing: no invoice to send.
+            guard try await invoicing.usage(merchantId: merchant.id, period: last).totalMicros > 0 else { continue }
+            _ = try await invoicing.issue(merchantId: merchant.id, period: last)
+            issued += 1
+        }
+        return issued
+    }
+}
