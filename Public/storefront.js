@@ -432,7 +432,7 @@ function showCall(view) {
     duration.hidden = true;
   }
   // A call the shopper pays for is charged a moment after it ends (or released if it failed).
-  if (isFinal(view.status)) setTimeout(() => loadWallet().catch(() => {}), 1500);
+  if (isFinal(view.status)) for (const delay of [1500, 5000]) setTimeout(() => loadWallet().catch(() => {}), delay);
 }
 
 // The one true state, from the server.

@@ -129,6 +129,14 @@ def demo_shop(driver, base_url, path):
     wait.until(EC.text_to_be_present_in_element((By.ID, "prefs-status"), "We may call you on +4930123456"))
     no_errors(driver)
 
+    # The demo shop bills calls to the shopper: top the wallet up by 5 EUR.
+    assert "No money" in text(driver, "wallet-balance"), text(driver, "wallet-balance")
+    set_value(driver, "wallet-amount", "5")
+    driver.find_element(By.ID, "wallet-top-up").click()
+    wait.until(lambda d: "Balance" in text(d, "wallet-balance") and "5.00" in text(d, "wallet-balance"))
+    assert "Top-up" in text(driver, "wallet-recent"), text(driver, "wallet-recent")
+    no_errors(driver)
+
     driver.refresh()
     wait_ready(driver)
     wait.until(lambda d: skus(d) == [first, second])
@@ -177,9 +185,12 @@ def demo_shop(driver, base_url, path):
     no_errors(driver)
     screenshots(driver, path, "offer")
 
-    # Accepted in one tab: both show the call, neither the offer.
+    # Before accepting, the shopper is told who pays and what it costs.
     in_tab(driver, tab_a)
     assert shown(driver, "offer-section")
+    offer_text = text(driver, "offer-text")
+    assert "a minute" in offer_text and "wallet" in offer_text, offer_text
+    # Accepted in one tab: both show the call, neither the offer.
     driver.find_element(By.ID, "offer-accept").click()
     for tab in (tab_a, tab_b):
         WebDriverWait(in_tab(driver, tab), TIMEOUT_SECONDS).until(lambda d: shown(d, "call-section") and not shown(d, "offer-section"))
@@ -211,6 +222,10 @@ def demo_shop(driver, base_url, path):
     driver.refresh()
     wait_ready(driver)
     wait.until(lambda d: "Call ended after" in text(d, "call-status"))
+    # The call was charged to the wallet: a "Call" line, and less than the 5 EUR topped up.
+    WebDriverWait(driver, TIMEOUT_SECONDS).until(lambda d: "Call" in text(d, "wallet-recent"))
+    balance = text(driver, "wallet-balance")
+    assert "5.00" not in balance and "held" not in balance, balance
     screenshots(driver, path, "ended")
 
     # Checkout takes no order number from the shopper: the server assigns it.

@@ -212,4 +212,31 @@ struct ChargingSagaTests {
             }
         }
     }
+
+    @Test func aShopperWhoseWalletCannotPayIsToldToTopUpAndTheCallIsPlacedOnceItCan() async throws {
+        try await EngagementFlowTests.withWorld { world in
+            let rules = try EngagementRules(idleThresholdSeconds: 20, marginBasisPoints: 2_500, upliftBasisPoints: 2_000, expectedCallCostMicros: 0,
+                                            minimumGainMicros: 0, cooldownSeconds: 600, holdoutBasisPoints: 0, offerTTLSeconds: 120)
+            let profile = try MerchantProfile(name: "Shop", currency: Self.eur, catalog: [EngagementFlowTests.grinder],
+                                              agents: [try SalesAgent(name: "Dana", sipUri: "sip:dana@127.0.0.1:5070")], engagement: rules,
+                                              pricing: try CallPricing(payer: .shopper, perMinuteMicros: 120_000, billingIncrementSeconds: 6, setupFeeMicros: 0))
+            _ = try await MerchantAdministration(store: world.store, directory: world.merchants, clock: world.clock).register("shop", profile: profile, eventIDs: .random)
+            let shopperId = UUID()
+            let contact = try ContactPreferences(mode: .voip, phone: nil, sipUri: "sip:ann@example.net", consent: true, quietHours: nil, timeZone: "UTC")
+            let cartId = try await world.cart(for: shopperId)
+            let cart = try #require(try await world.store.load(CartAggregate.self, .cart(cartId)).state)
+            let offers = OfferService(store: world.store, merchants: world.merchants, capacity: ConfiguredCapacity(channels: 2), clock: world.clock)
+
+            let refused = try await offers.help(shopperId: shopperId, cartId: cartId, via: "help", preferences: contact, carts: nil, cart: cart)
+            guard case .explain(let reason) = refused else { Issue.record("expected an explanation, got \(refused)"); return }
+            #expect(reason.contains("top it up"), "\(reason)")
+            #expect(try await world.log.read(stream: .engagement(cartId)).isEmpty, "no call was requested")
+
+            try await Self.topUp(shopperId, 1_000_000, store: world.store)
+            let placed = try await offers.help(shopperId: shopperId, cartId: cartId, via: "help", preferences: contact, carts: nil, cart: cart)
+            guard case .call(let call) = placed else { Issue.record("expected a call, got \(placed)"); return }
+            #expect(call.charge?.payer == .shopper)
+            #expect(call.charge?.perMinuteMicros == 120_000)
+        }
+    }
 }

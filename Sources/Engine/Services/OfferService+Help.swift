@@ -32,6 +32,10 @@ extension OfferService {
         let previous = try await store.load(EngagementAggregate.self, .engagement(cart.id)).state.call
         var finishedCall: UUID?
         if let previous, try await store.load(CallAggregate.self, .call(previous.callId)).state.isFinished { finishedCall = previous.callId }
+        // A new call the wallet cannot pay for is explained, not placed (a call under way is shown as it is).
+        if previous == nil || finishedCall != nil, let shortfall = try await walletShortfall(charge, shopperId: cart.shopperId) {
+            return .explain(shortfall)
+        }
         let callId = finishedCall.map { EventIDs.uuid(hashing: "call:after:\($0.uuidString)") }
             ?? EventIDs.uuid(hashing: "call:cart:\(cart.id.uuidString)")
         let now = clock.now()

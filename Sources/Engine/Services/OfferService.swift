@@ -1,3 +1,4 @@
+import Billing
 import Domain
 import EventLog
 import Foundation
@@ -34,6 +35,7 @@ public struct OfferService: Sendable {
 
     public func accept(_ offerId: UUID, shopperId: UUID, preferences: ContactPreferences?) async throws -> CallRequested {
         let offer = try await offer(offerId, shopperId: shopperId)
+        if let shortfall = try await walletShortfall(offer.charge, shopperId: shopperId) { throw DomainError.rejected(shortfall) }
         let cart = try await store.load(CartAggregate.self, .cart(offer.cartId))
         guard let cartState = cart.state else { throw DomainError.notFound("no such cart") }
         let agents = try await merchants.merchant(offer.merchantId)?.profile.agents ?? []
@@ -112,5 +114,21 @@ public struct OfferService: Sendable {
             latest = state
         }
         return latest
+    }
+}
+
+extension OfferService {
+    /// Why the shopper's wallet cannot pay for a call on `terms`, or nil when it can (or the
+    /// shopper does not pay). A call the wallet cannot pay for even its first step would be
+    /// ended the moment the agent joins: better said before it is placed.
+    func walletShortfall(_ terms: ChargeTerms?, shopperId: UUID) async throws -> String? {
+        guard let terms, terms.payer == .shopper else { return nil }
+        let least = try Wallet.metering(terms).charge(billableSeconds: 1).totalMicros
+        guard least > 0 else { return nil }
+        let wallet = try await store.load(WalletAggregate.self, .wallet(shopperId)).state
+        let available = wallet.availableMicros(of: shopperId, terms.currency)
+        guard available < least else { return nil }
+        return "your wallet holds \(Money(amountMicros: max(0, available), currency: terms.currency)) and a call costs at least "
+            + "\(Money(amountMicros: least, currency: terms.currency)): top it up first"
     }
 }
