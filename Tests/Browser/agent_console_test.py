@@ -143,6 +143,8 @@ def main(base_url, artifacts):
         sku = merchant["catalog"][0]["sku"]
         shopper.send("POST", f"/v1/carts/{cart['id']}/items", {"sku": sku, "quantity": 2})
         shopper.send("PUT", "/v1/preferences", {"mode": "pstn", "phone": "+4930123456", "consent": True})
+        # The demo shop bills calls to the shopper: money in the wallet first.
+        shopper.send("POST", "/v1/wallet/top-ups", {"amountMicros": 5000000, "currency": merchant["currency"]})
         help_answer = shopper.send("POST", "/v1/help")
         assert help_answer["action"] == "call" and "call" in help_answer, f"expected a call now, got {help_answer}"
         call_id = help_answer["call"]["callId"]
