@@ -16,6 +16,7 @@ let package = Package(
         .executable(name: "cartline-call-handler", targets: ["cartline-call-handler"]),
         .executable(name: "cartline-plugin-host", targets: ["cartline-plugin-host"]),
         .executable(name: "cartline-ops", targets: ["cartline-ops"]),
+        .executable(name: "cartline-finance", targets: ["cartline-finance"]),
     ],
     dependencies: [
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
@@ -143,6 +144,16 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        // Finance's read-only replay, reports, reconciliation and exports over the log.
+        .executableTarget(
+            name: "cartline-finance",
+            dependencies: [
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                "EventLog", "Domain", "Billing",
+            ]
+        ),
         .executableTarget(
             name: "cartline",
             dependencies: [
@@ -175,8 +186,25 @@ let package = Package(
             ],
             path: "Tools/bench/Sources/cartline-bench-telephony"
         ),
+        .executableTarget(
+            name: "cartline-bench-finance",
+            dependencies: [
+                "Billing", "Domain", "Engine", "EventLog",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            path: "Tools/bench/Sources/cartline-bench-finance"
+        ),
         .testTarget(name: "DomainTests", dependencies: ["Domain"]),
         .testTarget(name: "BillingTests", dependencies: ["Billing", "Domain"]),
+        .testTarget(
+            name: "FinanceTests",
+            dependencies: [
+                "Billing", "Domain", "EventLog", "CartlineTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                "cartline-finance",  // built so the tests can run the real CLI
+            ]
+        ),
         // Telephony tests run real SIPp peers (fixtures in Tests/Fixtures/sipp) and real child processes.
         .target(name: "TelephonyTestSupport", path: "Tests/TelephonySupport"),
         .testTarget(name: "SIPTests", dependencies: [.product(name: "Logging", package: "swift-log"), "SIP", "TelephonyTestSupport",
