@@ -239,4 +239,47 @@ struct ChargingSagaTests {
             #expect(call.charge?.perMinuteMicros == 120_000)
         }
     }
+
+    @Test func theClockSettlesLastMonthsSmallChargesOncePerShopper() async throws {
+        try await TestDatabase.with { db in
+            try await db.withEventLog { log in
+                let store = AggregateStore(log: log)
+                let saga = ChargingSagaConsumer(store: store, logger: TestDatabase.logger)
+                let october = Date(timeIntervalSince1970: 1_791_619_200)  // 2026-10-10T08:00Z
+                let terms = ChargeTerms(payer: .shopper, currency: Self.eur, perMinuteMicros: 120_000, billingIncrementSeconds: 6, setupFeeMicros: 0,
+                                        minimumChargeMicros: 0, platformFeeBasisPoints: 1_000, settlementThresholdMicros: 500_000)
+                let call = Call(shopperId: UUID())
+                _ = try await WalletService(store: store, clock: ManualClock(october)).topUp(shopperId: call.shopperId, amountMicros: 5_000_000,
+                                                                                           currency: Self.eur, eventIDs: .random)
+                let request = CallRequested(callId: call.id, offerId: nil, cartId: UUID(), shopperId: call.shopperId, merchantId: call.merchantId,
+                                            mode: .voip, destination: "sip:a@127.0.0.1", agentName: "Dana", agentSipUri: "sip:dana@127.0.0.1",
+                                            at: october, charge: terms)
+                _ = try await Self.appended(.requested(request), to: .call(call.id), log: log)
+                let answered = try await Self.appended(.answered(CallAnswered(callId: call.id, at: october)), to: .call(call.id), log: log)
+                let ended = try await Self.appended(.ended(CallEnded(callId: call.id, cause: "agent-hangup", sipStatus: nil, answeredMilliseconds: 62_000,
+                                                                     billableMilliseconds: 61_000, at: october.addingTimeInterval(62))),
+                                                    to: .call(call.id), log: log)
+                try await Self.deliver(saga, [answered, ended], db: db)
+                try await ProjectionMaintenance(log: log, logger: TestDatabase.logger).rebuild("settlement_accruals")
+
+                let merchants = MerchantDirectory(store: store)
+                let clock = ManualClock(october.addingTimeInterval(3_600))
+                let chargingClock = ChargingClock(store: store, merchants: merchants, clock: clock, logger: TestDatabase.logger)
+                #expect(try await chargingClock.settleLastMonthsAccruals() == 0, "October is not over")
+                clock.advance(seconds: 23 * 86_400)  // 2026-11-02
+                #expect(try await chargingClock.settleLastMonthsAccruals() == 1)
+                try await ProjectionMaintenance(log: log, logger: TestDatabase.logger).rebuild("settlement_accruals")
+                #expect(try await chargingClock.settleLastMonthsAccruals() == 0, "settled once")
+
+                let statements = try await log.read(stream: .wallet(call.shopperId)).filter { $0.type == SettlementStatement.eventType }
+                #expect(statements.count == 1)
+                let statement = try #require(try statements.first?.data.decode(as: SettlementStatement.self))
+                #expect(statement.period == "2026-10" && statement.lines.map(\.callId) == [call.id] && statement.totalMicros == 132_000)
+                let ledger = try await Self.ledger(log)
+                #expect(ledger.balance(of: .accruedCharges(shopperId: call.shopperId, merchantId: call.merchantId), currency: Self.eur) == 0)
+                #expect(ledger.balance(of: .merchantReceivable(merchantId: call.merchantId), currency: Self.eur) == 118_800)
+                #expect(ledger.debitsEqualCredits().isEmpty)
+            }
+        }
+    }
 }

@@ -2,7 +2,8 @@ import Domain
 import Foundation
 
 /// An account of the double-entry ledger. Its stable string form (`wallet:<uuid>`,
-/// `merchant:<id>`, `platform:revenue`, `carrier:cost`, `sponsor:<id>`, `settlement`) is
+/// `merchant:<id>`, `platform:revenue`, `carrier:cost`, `sponsor:<id>`, `settlement`,
+/// `accrued:<uuid>:<merchant>`) is
 /// how it is stored and keyed, so each account has exactly one spelling.
 ///
 /// Sign convention (as in TigerBeetle): a balance is credits minus debits, and a leg's
@@ -20,12 +21,15 @@ public enum LedgerAccount: Hashable, Sendable, Codable, CustomStringConvertible 
     case sponsor(sponsorId: String)
     /// The outside world: money enters (top-ups) and leaves (payouts) through it.
     case settlement
+    /// A shopper's small charges at one merchant, taken from the wallet and waiting to be
+    /// settled to the merchant (and the platform's fee) in one posting per period.
+    case accruedCharges(shopperId: UUID, merchantId: String)
 
     /// Whether the balance may go below zero: only accounts that record amounts owed.
     /// Money in a wallet or in revenue is real money, so those never go negative.
     public var mayGoNegative: Bool {
         switch self {
-        case .shopperWallet, .platformRevenue: false
+        case .shopperWallet, .platformRevenue, .accruedCharges: false
         case .merchantReceivable, .carrierCost, .sponsor, .settlement: true
         }
     }
@@ -39,6 +43,7 @@ public enum LedgerAccount: Hashable, Sendable, Codable, CustomStringConvertible 
         case .carrierCost: "carrier:cost"
         case .sponsor(let sponsorId): "sponsor:\(sponsorId)"
         case .settlement: "settlement"
+        case .accruedCharges(let shopperId, let merchantId): "accrued:\(shopperId.uuidString.lowercased()):\(merchantId)"
         }
     }
 
@@ -46,7 +51,7 @@ public enum LedgerAccount: Hashable, Sendable, Codable, CustomStringConvertible 
     /// valid account (an uppercase UUID), is refused so keys never diverge.
     public init(parsing text: String) throws(LedgerError) {
         // Bound the work on hostile input before looking at it.
-        guard text.utf8.count <= 64 else { throw .invalid("a ledger account id is at most 64 bytes, got \(text.utf8.count)") }
+        guard text.utf8.count <= 96 else { throw .invalid("a ledger account id is at most 96 bytes, got \(text.utf8.count)") }
         switch text {
         case "platform:revenue": self = .platformRevenue; return
         case "carrier:cost": self = .carrierCost; return
@@ -54,7 +59,7 @@ public enum LedgerAccount: Hashable, Sendable, Codable, CustomStringConvertible 
         default: break
         }
         guard let colon = text.firstIndex(of: ":") else {
-            throw .invalid("'\(text)' is not a ledger account (wallet:<uuid>, merchant:<id>, sponsor:<id>, platform:revenue, carrier:cost, settlement)")
+            throw .invalid("'\(text)' is not a ledger account (wallet:<uuid>, merchant:<id>, sponsor:<id>, accrued:<uuid>:<merchant>, platform:revenue, carrier:cost, settlement)")
         }
         let kind = text[..<colon]
         let rest = String(text[text.index(after: colon)...])
@@ -70,6 +75,13 @@ public enum LedgerAccount: Hashable, Sendable, Codable, CustomStringConvertible 
         case "sponsor":
             try Self.checkPartyId(rest, role: "sponsor")
             self = .sponsor(sponsorId: rest)
+        case "accrued":
+            let parts = rest.split(separator: ":", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let uuid = UUID(uuidString: parts[0]), uuid.uuidString.lowercased() == parts[0] else {
+                throw .invalid("'\(text)': an accrued account is accrued:<uuid in lowercase>:<merchant>")
+            }
+            try Self.checkPartyId(parts[1], role: "merchant")
+            self = .accruedCharges(shopperId: uuid, merchantId: parts[1])
         default:
             throw .invalid("'\(text)': unknown ledger account kind '\(kind)'")
         }
@@ -79,6 +91,12 @@ public enum LedgerAccount: Hashable, Sendable, Codable, CustomStringConvertible 
     public static func checkedMerchant(_ merchantId: String) throws(LedgerError) -> LedgerAccount {
         try checkPartyId(merchantId, role: "merchant")
         return .merchantReceivable(merchantId: merchantId)
+    }
+
+    /// A shopper's accrued-charges account at `merchantId`, checked like a parsed one.
+    public static func accrued(shopperId: UUID, merchantId: String) throws(LedgerError) -> LedgerAccount {
+        try checkPartyId(merchantId, role: "merchant")
+        return .accruedCharges(shopperId: shopperId, merchantId: merchantId)
     }
 
     /// A sponsor account for `sponsorId`, checked like a parsed one.
@@ -92,6 +110,7 @@ public enum LedgerAccount: Hashable, Sendable, Codable, CustomStringConvertible 
         switch self {
         case .merchantReceivable(let merchantId): try Self.checkPartyId(merchantId, role: "merchant")
         case .sponsor(let sponsorId): try Self.checkPartyId(sponsorId, role: "sponsor")
+        case .accruedCharges(_, let merchantId): try Self.checkPartyId(merchantId, role: "merchant")
         case .shopperWallet, .platformRevenue, .carrierCost, .settlement: break
         }
     }

@@ -13,6 +13,8 @@ public enum Wallet {
     public static let maxTalkSeconds: Int64 = 3_600
     /// A hold lapses this long after it was placed: long after any call it covers has ended.
     public static let holdLifetimeSeconds: Double = 2 * 3_600
+    /// Small charges kept waiting per merchant and currency; beyond, each is settled at once.
+    public static let maxAccruedCharges = 10_000
 
     /// The id of the hold a call places; posting and voiding name it.
     public static func holdId(_ callId: UUID) -> String { "call-hold:\(callId.uuidString.lowercased())" }
@@ -22,6 +24,15 @@ public enum Wallet {
         switch event {
         case .creditLimited(let limit):
             state.creditLimitedCalls.insert(limit.callId)
+        case .chargeAccrued(let accrued):
+            let line = SettlementStatement.Line(callId: accrued.callId, chargeMicros: accrued.chargeMicros,
+                                                platformFeeMicros: accrued.platformFeeMicros, at: accrued.at)
+            state.accrued[WalletState.AccrualKey(merchantId: accrued.merchantId, currency: accrued.currency), default: []].append(line)
+        case .settlementStated(let statement):
+            let key = WalletState.AccrualKey(merchantId: statement.merchantId, currency: statement.currency)
+            let settled = Set(statement.lines.map(\.callId))
+            let left = (state.accrued[key] ?? []).filter { !settled.contains($0.callId) }
+            state.accrued[key] = left.isEmpty ? nil : left
         default:
             guard let entry = event.ledgerEntry else { return state }
             // Stored entries were decided on this very fold, at their own time; one that no
@@ -62,9 +73,13 @@ public enum Wallet {
         if amount > 0 {
             let plan = try ChargePlan(payer: .shopper, shopperId: shopperId, merchantId: merchantId,
                                       platformFeeBasisPoints: terms.platformFeeBasisPoints)
-            events.append(.holdPlaced(plan.holdPlaced(postingId: "hold:\(callId.uuidString.lowercased())", holdId: holdId(callId),
-                                                      callId: callId, amountMicros: amount, currency: terms.currency,
-                                                      expiresAt: now.addingTimeInterval(holdLifetimeSeconds), at: now)))
+            // With a settlement threshold the hold posts into the shopper's accrued charges at
+            // the merchant; a charge at or above the threshold is passed on in the same post.
+            let counterparty = terms.aggregatesSmallCharges
+                ? try LedgerAccount.accrued(shopperId: shopperId, merchantId: merchantId) : plan.holdCounterparty
+            events.append(.holdPlaced(HoldPlaced(postingId: "hold:\(callId.uuidString.lowercased())", holdId: holdId(callId), callId: callId,
+                                                 currency: terms.currency, account: plan.payingAccount, counterparty: counterparty,
+                                                 amountMicros: amount, expiresAt: now.addingTimeInterval(holdLifetimeSeconds), at: now)))
         }
         events.append(.creditLimited(CallCreditLimited(callId: callId, talkSeconds: max(0, affordable - 1), at: now)))
         return try checked(events, on: state, now: now)
@@ -80,12 +95,74 @@ public enum Wallet {
             return try checked([.holdExpired(HoldExpired(postingId: "expire:\(hold.holdId)", holdId: hold.holdId, callId: callId,
                                                          currency: hold.currency, at: now))], on: state, now: now)
         }
-        let charge = try metering(terms).charge(billableMilliseconds: billableMilliseconds).totalMicros
+        let charge = min(try metering(terms).charge(billableMilliseconds: billableMilliseconds).totalMicros, hold.amountMicros)
+        let postingId = "charge:\(callId.uuidString.lowercased())"
+        if case .accruedCharges = hold.counterparty {
+            return try checked(try postIntoAccrual(hold, callId: callId, chargeMicros: charge, merchantId: merchantId, terms: terms,
+                                                   postingId: postingId, state: state, now: now), on: state, now: now)
+        }
         let plan = try ChargePlan(payer: .shopper, shopperId: shopperId, merchantId: merchantId,
                                   platformFeeBasisPoints: terms.platformFeeBasisPoints)
-        let posted = try plan.holdPosted(postingId: "charge:\(callId.uuidString.lowercased())", holdId: hold.holdId, callId: callId,
-                                         chargeMicros: min(charge, hold.amountMicros), currency: hold.currency, at: now)
+        let posted = try plan.holdPosted(postingId: postingId, holdId: hold.holdId, callId: callId,
+                                         chargeMicros: charge, currency: hold.currency, at: now)
         return try checked([.holdPosted(posted)], on: state, now: now)
+    }
+
+    /// A call whose hold posts into the shopper's accrued charges: a charge below the threshold
+    /// stays there for the period's settlement (`ChargeAccrued`); one at or above it (or when
+    /// too many wait) is passed on to the merchant and the platform in the same post.
+    private static func postIntoAccrual(_ hold: LedgerHold, callId: UUID, chargeMicros: Int64, merchantId: String, terms: ChargeTerms,
+                                        postingId: String, state: WalletState, now: Date) throws(LedgerError) -> [WalletEvent] {
+        let split = try ChargeSplit(chargeMicros: chargeMicros, platformFeeBasisPoints: terms.platformFeeBasisPoints)
+        let key = WalletState.AccrualKey(merchantId: merchantId, currency: hold.currency)
+        let waiting = state.accrued[key]?.count ?? 0
+        if chargeMicros > 0, chargeMicros < (terms.settlementThresholdMicros ?? 0), waiting < maxAccruedCharges {
+            return [
+                .holdPosted(HoldPosted(postingId: postingId, holdId: hold.holdId, callId: callId, currency: hold.currency,
+                                       amountMicros: chargeMicros, at: now)),
+                .chargeAccrued(ChargeAccrued(callId: callId, merchantId: merchantId, currency: hold.currency, chargeMicros: chargeMicros,
+                                             platformFeeMicros: split.platformFeeMicros, at: now)),
+            ]
+        }
+        var legs: [PostingLeg] = []
+        let merchant = try LedgerAccount.checkedMerchant(merchantId)
+        if split.merchantShareMicros > 0 { legs.append(PostingLeg(debit: hold.counterparty, credit: merchant, amountMicros: split.merchantShareMicros)) }
+        if split.platformFeeMicros > 0 { legs.append(PostingLeg(debit: hold.counterparty, credit: .platformRevenue, amountMicros: split.platformFeeMicros)) }
+        return [.holdPosted(HoldPosted(postingId: postingId, holdId: hold.holdId, callId: callId, currency: hold.currency,
+                                       amountMicros: chargeMicros, legs: legs, at: now))]
+    }
+
+    /// Settles the shopper's small charges accrued before the end of `period`: per merchant
+    /// and currency, one posting from the accrued account to the merchant (its share) and the
+    /// platform (the fees), with the itemised statement. Nothing twice: the posting id names
+    /// the shopper, merchant, currency and period.
+    public static func settleAccruals(shopperId: UUID, period: String, periodEnd: Date, state: WalletState, now: Date) throws(LedgerError) -> [WalletEvent] {
+        var events: [WalletEvent] = []
+        for (key, lines) in state.accrued.sorted(by: { ($0.key.merchantId, $0.key.currency.code) < ($1.key.merchantId, $1.key.currency.code) }) {
+            let due = lines.filter { $0.at < periodEnd }
+            guard !due.isEmpty else { continue }
+            let postingId = "settlement:\(shopperId.uuidString.lowercased()):\(key.merchantId):\(key.currency.code):\(period)"
+            guard !state.ledger.hasApplied(postingId: postingId) else { continue }
+            var total: Int64 = 0, fee: Int64 = 0
+            for line in due {
+                let (nextTotal, totalOverflow) = total.addingReportingOverflow(line.chargeMicros)
+                let (nextFee, feeOverflow) = fee.addingReportingOverflow(line.platformFeeMicros)
+                guard !totalOverflow, !feeOverflow else { throw .overflow("the settlement of \(period)") }
+                total = nextTotal; fee = nextFee
+            }
+            let accrued = try LedgerAccount.accrued(shopperId: shopperId, merchantId: key.merchantId)
+            var legs: [PostingLeg] = []
+            if total - fee > 0 { legs.append(PostingLeg(debit: accrued, credit: try .checkedMerchant(key.merchantId), amountMicros: total - fee)) }
+            if fee > 0 { legs.append(PostingLeg(debit: accrued, credit: .platformRevenue, amountMicros: fee)) }
+            if !legs.isEmpty {
+                events.append(.transferred(FundsTransferred(postingId: postingId, callId: nil, currency: key.currency, legs: legs,
+                                                            reason: .settlement, at: now)))
+            }
+            events.append(.settlementStated(SettlementStatement(postingId: postingId, shopperId: shopperId, merchantId: key.merchantId,
+                                                                period: period, currency: key.currency, lines: due, totalMicros: total,
+                                                                platformFeeMicros: fee, merchantShareMicros: total - fee, at: now)))
+        }
+        return try checked(events, on: state, now: now)
     }
 
     /// The call never became a conversation (or was cut off before it could be metered):

@@ -12,6 +12,8 @@ public enum WalletEvent: Equatable, Sendable {
     case holdVoided(HoldVoided)
     case holdExpired(HoldExpired)
     case creditLimited(CallCreditLimited)
+    case chargeAccrued(ChargeAccrued)
+    case settlementStated(SettlementStatement)
 
     /// The ledger entry inside, if this is one.
     public var ledgerEntry: LedgerEntry? {
@@ -21,7 +23,7 @@ public enum WalletEvent: Equatable, Sendable {
         case .holdPosted(let event): .holdPosted(event)
         case .holdVoided(let event): .holdVoided(event)
         case .holdExpired(let event): .holdExpired(event)
-        case .creditLimited: nil
+        case .creditLimited, .chargeAccrued, .settlementStated: nil
         }
     }
 }

@@ -12,6 +12,14 @@ public struct WalletState: Sendable {
     public internal(set) var ledger = Ledger()
     public internal(set) var recent: [LedgerEntry] = []
     public internal(set) var creditLimitedCalls: Set<UUID> = []
+    /// Small charges waiting for their period's settlement, by merchant and currency.
+    public internal(set) var accrued: [AccrualKey: [SettlementStatement.Line]] = [:]
+
+    /// Whose accrued charges: one merchant, one currency.
+    public struct AccrualKey: Hashable, Sendable {
+        public let merchantId: String
+        public let currency: Currency
+    }
 
     public init() {}
 

@@ -49,9 +49,12 @@ public struct ChargeTerms: Equatable, Sendable, Codable {
     public let setupFeeMicros: Int64
     public let minimumChargeMicros: Int64
     public let platformFeeBasisPoints: Int
+    /// When the shopper pays: charges below this are collected and settled once per month
+    /// (nil or 0: each charge is settled at once; absent in calls requested before it existed).
+    public let settlementThresholdMicros: Int64?
 
     public init(payer: Payer, currency: Currency, perMinuteMicros: Int64, billingIncrementSeconds: Int, setupFeeMicros: Int64,
-                minimumChargeMicros: Int64, platformFeeBasisPoints: Int) {
+                minimumChargeMicros: Int64, platformFeeBasisPoints: Int, settlementThresholdMicros: Int64? = nil) {
         self.payer = payer
         self.currency = currency
         self.perMinuteMicros = perMinuteMicros
@@ -59,7 +62,11 @@ public struct ChargeTerms: Equatable, Sendable, Codable {
         self.setupFeeMicros = setupFeeMicros
         self.minimumChargeMicros = minimumChargeMicros
         self.platformFeeBasisPoints = platformFeeBasisPoints
+        self.settlementThresholdMicros = settlementThresholdMicros
     }
+
+    /// Whether small charges of this call are collected for a monthly settlement.
+    public var aggregatesSmallCharges: Bool { payer == .shopper && (settlementThresholdMicros ?? 0) > 0 }
 
     /// Who pays for a call about a cart worth `cartValueMicros`: the sponsor when its rule
     /// holds, else the payer the merchant chose.
@@ -72,6 +79,7 @@ public struct ChargeTerms: Equatable, Sendable, Codable {
         }
         return ChargeTerms(payer: payer, currency: currency, perMinuteMicros: pricing.perMinuteMicros,
                           billingIncrementSeconds: pricing.billingIncrementSeconds, setupFeeMicros: pricing.setupFeeMicros,
-                          minimumChargeMicros: pricing.minimumChargeMicros, platformFeeBasisPoints: pricing.platformFeeBasisPoints)
+                          minimumChargeMicros: pricing.minimumChargeMicros, platformFeeBasisPoints: pricing.platformFeeBasisPoints,
+                          settlementThresholdMicros: pricing.settlementThresholdMicros > 0 ? pricing.settlementThresholdMicros : nil)
     }
 }

@@ -22,11 +22,15 @@ public struct CallPricing: Equatable, Sendable, Codable {
     public let monthlyCommitmentMicros: Int64
     /// A third party that pays instead of the shopper or the merchant, when its rule holds.
     public let sponsor: SponsorRule?
+    /// When the shopper pays: charges below this are collected and settled to the merchant
+    /// once per shopper and month, with an itemised statement (0: each is settled at once).
+    public let settlementThresholdMicros: Int64
 
     public init(payer: Payer, perMinuteMicros: Int64, billingIncrementSeconds: Int, setupFeeMicros: Int64,
                 minimumChargeMicros: Int64 = 0, platformFeeBasisPoints: Int = 0, monthlyCommitmentMicros: Int64 = 0,
-                sponsor: SponsorRule? = nil) throws(DomainError) {
-        guard perMinuteMicros >= 0, setupFeeMicros >= 0, minimumChargeMicros >= 0, monthlyCommitmentMicros >= 0 else {
+                sponsor: SponsorRule? = nil, settlementThresholdMicros: Int64 = 0) throws(DomainError) {
+        guard perMinuteMicros >= 0, setupFeeMicros >= 0, minimumChargeMicros >= 0, monthlyCommitmentMicros >= 0,
+              settlementThresholdMicros >= 0 else {
             throw .invalid("prices must not be negative")
         }
         guard (1...3_600).contains(billingIncrementSeconds) else { throw .invalid("billingIncrementSeconds must be 1…3600") }
@@ -39,11 +43,12 @@ public struct CallPricing: Equatable, Sendable, Codable {
         self.platformFeeBasisPoints = platformFeeBasisPoints
         self.monthlyCommitmentMicros = monthlyCommitmentMicros
         self.sponsor = sponsor
+        self.settlementThresholdMicros = settlementThresholdMicros
     }
 
     private enum CodingKeys: String, CodingKey {
         case payer, perMinuteMicros, billingIncrementSeconds, setupFeeMicros, minimumChargeMicros, platformFeeBasisPoints
-        case monthlyCommitmentMicros, sponsor
+        case monthlyCommitmentMicros, sponsor, settlementThresholdMicros
     }
 
     public init(from decoder: any Decoder) throws {
@@ -56,6 +61,7 @@ public struct CallPricing: Equatable, Sendable, Codable {
         platformFeeBasisPoints = try container.decodeIfPresent(Int.self, forKey: .platformFeeBasisPoints) ?? 0
         monthlyCommitmentMicros = try container.decodeIfPresent(Int64.self, forKey: .monthlyCommitmentMicros) ?? 0
         sponsor = try container.decodeIfPresent(SponsorRule.self, forKey: .sponsor)
+        settlementThresholdMicros = try container.decodeIfPresent(Int64.self, forKey: .settlementThresholdMicros) ?? 0
     }
 }
 

@@ -10,7 +10,9 @@ import ServiceLifecycle
 /// - every `holdSweepSeconds`, holds past their expiry (their call's end was never
 ///   reported) lapse, giving the shopper their money back (`HoldExpired`);
 /// - every `invoiceSweepSeconds`, each merchant who pays for calls gets the invoice of the
-///   month just ended, once (`InvoiceIssued`, its id derived from merchant and month).
+///   month just ended, once (`InvoiceIssued`, its id derived from merchant and month), and
+///   each shopper's small charges of that month are settled in one posting per merchant,
+///   with an itemised statement (`SettlementStatement`).
 /// Safe in several processes at once: wallet changes are conditional on the stream's
 /// version and an invoice's id is derived.
 public final class ChargingClock: Service, Sendable {
@@ -41,6 +43,7 @@ public final class ChargingClock: Service, Sendable {
                 if lastInvoiceSweep.map({ ContinuousClock.now - $0 >= .seconds(Self.invoiceSweepSeconds) }) ?? true {
                     lastInvoiceSweep = ContinuousClock.now
                     _ = try await issueLastMonthsInvoices()
+                    _ = try await settleLastMonthsAccruals()
                 }
             } catch {
                 logger.warning("charging clock step failed", metadata: ["error": "\(error)"])
@@ -75,6 +78,33 @@ public final class ChargingClock: Service, Sendable {
             lapsed += expired
         }
         return lapsed
+    }
+
+    /// Settles, per shopper, merchant and currency, the small charges accrued before this
+    /// month began (one posting and an itemised statement each); returns how many wallets.
+    @discardableResult
+    public func settleLastMonthsAccruals() async throws -> Int {
+        let now = clock.now()
+        guard let current = InvoicePeriod.containing(now),
+              let last = InvoicePeriod.containing(current.interval.start.addingTimeInterval(-1)) else { return 0 }
+        let periodEnd = current.interval.start
+        let log = store.log
+        let client = log.client
+        let logger = self.logger
+        let shoppers = try await log.run("find accrued charges") {
+            let rows = try await client.query("""
+                SELECT DISTINCT shopper_id FROM settlement_accruals WHERE oldest_at < \(periodEnd) LIMIT \(Self.maxWalletsPerSweep)
+                """, logger: logger)
+            var found: [UUID] = []
+            for try await shopperId in rows.decode(UUID.self) { found.append(shopperId) }
+            return found
+        }
+        for shopperId in shoppers {
+            try await store.execute(WalletAggregate.self, .wallet(shopperId)) { state in
+                try Wallet.settleAccruals(shopperId: shopperId, period: last.description, periodEnd: periodEnd, state: state, now: now)
+            }
+        }
+        return shoppers.count
     }
 
     /// Issues last month's invoice for every live merchant who pays for its calls.

@@ -12,6 +12,8 @@ extension WalletEvent: LoggedEvent {
         case .holdVoided(let event): try EncodedEvent(event)
         case .holdExpired(let event): try EncodedEvent(event)
         case .creditLimited(let event): try EncodedEvent(event)
+        case .chargeAccrued(let event): try EncodedEvent(event)
+        case .settlementStated(let event): try EncodedEvent(event)
         }
     }
 
@@ -23,6 +25,8 @@ extension WalletEvent: LoggedEvent {
         case HoldVoided.eventType: self = .holdVoided(try recorded.payload(HoldVoided.self))
         case HoldExpired.eventType: self = .holdExpired(try recorded.payload(HoldExpired.self))
         case CallCreditLimited.eventType: self = .creditLimited(try recorded.payload(CallCreditLimited.self))
+        case ChargeAccrued.eventType: self = .chargeAccrued(try recorded.payload(ChargeAccrued.self))
+        case SettlementStatement.eventType: self = .settlementStated(try recorded.payload(SettlementStatement.self))
         default: throw recorded.unknownType()
         }
     }

@@ -4,7 +4,7 @@ public enum ProjectionCatalog {
         UnconcludedCartsProjection.kind, LiveCallsProjection.kind, TelephonyNodesProjection.kind,
         ShopperCartsProjection.kind, MerchantRegistryProjection.kind, MerchantCallsProjection.kind,
         OffersProjection.kind, EngagementScheduleProjection.kind,
-        CallChargesProjection.kind, PendingHoldsProjection.kind,
+        CallChargesProjection.kind, PendingHoldsProjection.kind, SettlementAccrualsProjection.kind,
     ]
 
     public static func named(_ name: String) throws(EngineError) -> ProjectionKind {

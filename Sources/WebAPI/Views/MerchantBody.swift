@@ -37,6 +37,7 @@ struct MerchantBody: Codable, Sendable {
         let platformFeeBasisPoints: Int?
         let monthlyCommitmentMicros: Int64?
         let sponsor: Sponsor?
+        let settlementThresholdMicros: Int64?
     }
 
     struct Sponsor: Codable, Sendable {
@@ -77,7 +78,8 @@ struct MerchantBody: Codable, Sendable {
                                           billingIncrementSeconds: pricing.billingIncrementSeconds, setupFeeMicros: pricing.setupFeeMicros,
                                           minimumChargeMicros: pricing.minimumChargeMicros ?? 0,
                                           platformFeeBasisPoints: pricing.platformFeeBasisPoints ?? 0,
-                                          monthlyCommitmentMicros: pricing.monthlyCommitmentMicros ?? 0, sponsor: sponsor)
+                                          monthlyCommitmentMicros: pricing.monthlyCommitmentMicros ?? 0, sponsor: sponsor,
+                                          settlementThresholdMicros: pricing.settlementThresholdMicros ?? 0)
         return try MerchantProfile(name: name, currency: currency, catalog: items, agents: salesAgents, engagement: rules, pricing: callPricing,
                                    country: merchantCountry)
     }
@@ -99,6 +101,7 @@ struct MerchantBody: Codable, Sendable {
                                billingIncrementSeconds: pricing.billingIncrementSeconds, setupFeeMicros: pricing.setupFeeMicros,
                                minimumChargeMicros: pricing.minimumChargeMicros, platformFeeBasisPoints: pricing.platformFeeBasisPoints,
                                monthlyCommitmentMicros: pricing.monthlyCommitmentMicros,
-                               sponsor: pricing.sponsor.map { Sponsor(sponsorId: $0.sponsorId, minimumCartValueMicros: $0.minimumCartValueMicros) })
+                               sponsor: pricing.sponsor.map { Sponsor(sponsorId: $0.sponsorId, minimumCartValueMicros: $0.minimumCartValueMicros) },
+                               settlementThresholdMicros: pricing.settlementThresholdMicros)
     }
 }
