@@ -3,11 +3,13 @@ import Foundation
 /// What one call is to do, in telephony terms only: whom to dial and what its handler
 /// reads in its header. The node fills it from the call's intent; the pool knows no carts.
 public struct CallPlan: Sendable, Equatable {
-    public enum Mode: String, Sendable { case pstn, voip }
+    /// `browser`: the shopper's page, reached through the gateway registrar.
+    public enum Mode: String, Sendable { case pstn, voip, browser }
 
     public var callId: UUID
     public var mode: Mode
-    /// An E.164 number (`+4930…`) for PSTN, a SIP URI for VoIP.
+    /// An E.164 number (`+4930…`) for PSTN, a SIP URI for VoIP, the gateway user
+    /// (`<call id hex>.<expiry>`) for the browser.
     public var destination: String
     public var agentName: String
     public var agentURI: String

@@ -181,36 +181,60 @@ actor CallSession {
         case .customer:
             break
         }
-        let call: OutgoingCall
-        do {
-            call = try await resources.outgoingCall(for: target, plan: plan, ringTimeout: timeout)
-        } catch {
-            if target == .customer { customerFailure = SIPCallFailure(reason: .unavailable, status: nil) }
-            logger.warning("cannot dial", metadata: ["leg": "\(target.rawValue)", "error": "\(error)"])
-            return .ok(SIPFailureReason.unavailable.rawValue)
-        }
-        let leg: CallLeg
-        do {
-            leg = try await resources.dial(call, role: target) { [weak self] role, notice in
-                await self?.legNotice(role, notice)
+        // A browser leg answered 480 (its page has not registered yet) is dialled again after
+        // a short pause, until the ring timeout is spent; each attempt rings for what is left.
+        let deadline = ContinuousClock.now + timeout
+        var attempt = 0
+        while true {
+            attempt += 1
+            let call: OutgoingCall
+            do {
+                call = try await resources.outgoingCall(for: target, plan: plan, ringTimeout: deadline - .now)
+            } catch {
+                if target == .customer { customerFailure = SIPCallFailure(reason: .unavailable, status: nil) }
+                logger.warning("cannot dial", metadata: ["leg": "\(target.rawValue)", "error": "\(error)"])
+                return .ok(SIPFailureReason.unavailable.rawValue)
             }
-        } catch {
-            if target == .customer { customerFailure = SIPCallFailure(reason: .unavailable, status: nil) }
-            logger.warning("dial failed", metadata: ["leg": "\(target.rawValue)", "error": "\(error)"])
-            return .ok(SIPFailureReason.unavailable.rawValue)
+            let leg: CallLeg
+            do {
+                leg = try await resources.dial(call, role: target) { [weak self] role, notice in
+                    await self?.legNotice(role, notice)
+                }
+            } catch {
+                if target == .customer { customerFailure = SIPCallFailure(reason: .unavailable, status: nil) }
+                logger.warning("dial failed", metadata: ["leg": "\(target.rawValue)", "error": "\(error)"])
+                return .ok(SIPFailureReason.unavailable.rawValue)
+            }
+            if target == .customer { customer = leg; phase = "dialling" } else { agent = leg }
+            if attempt == 1 { await report(.dialling(leg: target.rawValue)) }
+            Task { await leg.follow() }
+            switch await leg.settled() {
+            case .answered:
+                return .ok("answered")
+            case .failed(let failure):
+                if await shouldRedial(target, after: failure, attempt: attempt, deadline: deadline) { continue }
+                if target == .customer { customerFailure = failure }
+                return .ok(failure.reason.rawValue)
+            case .ended, .dialling, .ringing:
+                return .ok("hangup")
+            }
         }
-        if target == .customer { customer = leg; phase = "dialling" } else { agent = leg }
-        await report(.dialling(leg: target.rawValue))
-        Task { await leg.follow() }
-        switch await leg.settled() {
-        case .answered:
-            return .ok("answered")
-        case .failed(let failure):
-            if target == .customer { customerFailure = failure }
-            return .ok(failure.reason.rawValue)
-        case .ended, .dialling, .ringing:
-            return .ok("hangup")
-        }
+    }
+
+    /// Redials of a browser leg are bounded by its ring timeout and by this count.
+    static let maxBrowserDialAttempts = 600
+
+    /// Whether a failed leg is dialled again: only a browser customer whose page has not
+    /// joined yet (480), while the ring timeout leaves room for a pause and another ring;
+    /// waits the pause first (a stop during it ends the redialling).
+    private func shouldRedial(_ target: DialTarget, after failure: SIPCallFailure, attempt: Int,
+                              deadline: ContinuousClock.Instant) async -> Bool {
+        let pause = resources.configuration.browserRetryPause
+        guard target == .customer, plan.mode == .browser, failure.status == 480, !stopRequested,
+              attempt < Self.maxBrowserDialAttempts, ContinuousClock.now + pause * 2 < deadline else { return false }
+        logger.debug("the page has not joined yet; dialling again", metadata: ["attempt": "\(attempt)"])
+        try? await Task.sleep(for: pause)
+        return !stopRequested && !Task.isCancelled
     }
 
     private func play(_ name: String) async -> HandlerReply {

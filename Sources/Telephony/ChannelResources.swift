@@ -83,7 +83,9 @@ final class ChannelResources: Sendable {
     }
 
     /// The INVITE for one leg: PSTN customers through the trunk with the number as a
-    /// telephone-subscriber user part; VoIP customers and agents at their SIP URI.
+    /// telephone-subscriber user part; VoIP customers and agents at their SIP URI; browser
+    /// customers as their call's gateway user, through the gateway registrar (which hands
+    /// the INVITE to the page's Janus handle and adds the proof the page checks).
     func outgoingCall(for target: DialTarget, plan: CallPlan, ringTimeout: Duration) throws(TelephonyError) -> OutgoingCall {
         let placeholder = MediaAddress(host: configuration.mediaBindHost, port: 0)
         switch (target, plan.mode) {
@@ -104,7 +106,23 @@ final class ChannelResources: Sendable {
                                 outboundProxy: MediaAddress(host: trunk.host, port: trunk.port),
                                 fromUser: configuration.callerUser, fromDisplayName: configuration.callerDisplayName,
                                 credentials: credentials, localMedia: placeholder, ringTimeout: ringTimeout)
+        case (.customer, .browser):
+            guard let gateway = configuration.gateway else { throw .noGateway }
+            let user = plan.destination
+            guard Self.isGatewayUser(user) else { throw .unusableDestination("not a gateway user") }
+            return OutgoingCall(requestURI: "sip:\(user)@\(gateway.host):\(gateway.port)",
+                                outboundProxy: MediaAddress(host: gateway.host, port: gateway.port),
+                                fromUser: configuration.callerUser, fromDisplayName: configuration.callerDisplayName,
+                                credentials: DigestCredentials(username: gateway.username, password: gateway.password),
+                                localMedia: placeholder, ringTimeout: ringTimeout)
         }
+    }
+
+    /// The registrar's call-user syntax, `^[a-z0-9]{16,64}\.[0-9]{10}$`.
+    static func isGatewayUser(_ text: String) -> Bool {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 2, (16...64).contains(parts[0].count), parts[1].count == 10 else { return false }
+        return parts[0].allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber) } && parts[1].allSatisfy { $0.isASCII && $0.isNumber }
     }
 
     /// Opens the leg's RTP stream, offers it in the INVITE, and returns the leg.
@@ -126,12 +144,14 @@ final class ChannelResources: Sendable {
 /// Why a call could not be placed as planned.
 public enum TelephonyError: Error, Equatable, Sendable, CustomStringConvertible {
     case noTrunk
+    case noGateway
     case unusableDestination(String)
     case notStarted
 
     public var description: String {
         switch self {
         case .noTrunk: "PSTN calls need a SIP trunk (CARTLINE_TRUNK), and none is configured"
+        case .noGateway: "browser calls need the gateway registrar (CARTLINE_GATEWAY_REGISTRAR), and none is configured"
         case .unusableDestination(let why): "the destination is unusable: \(why)"
         case .notStarted: "the channel pool has not started"
         }

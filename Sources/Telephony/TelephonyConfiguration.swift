@@ -15,6 +15,11 @@ public struct TelephonyConfiguration: Sendable {
     public var promptsDirectory: URL
     /// The carrier's SIP proxy in front of the telephone network; nil: PSTN calls fail.
     public var trunk: TrunkConfiguration?
+    /// The browser gateway's registrar; nil: browser calls fail.
+    public var gateway: GatewayRegistrarConfiguration?
+    /// A browser leg answered 480 (the page has not registered yet) is tried again after
+    /// this pause, until its ring timeout is spent.
+    public var browserRetryPause: Duration = .milliseconds(500)
     public var sipBindHost = "127.0.0.1"
     public var sipBindPort = 0
     public var mediaBindHost = "127.0.0.1"
@@ -46,5 +51,18 @@ public struct TrunkConfiguration: Sendable, Equatable {
 
     public init(host: String, port: Int, domain: String, username: String?, password: String?) {
         self.host = host; self.port = port; self.domain = domain; self.username = username; self.password = password
+    }
+}
+
+/// The browser gateway's registrar (Tools/janus/registrar.cfg): the node INVITEs a call's
+/// page as `sip:<user>@<host>:<port>` through it, answering its 407 with these credentials.
+public struct GatewayRegistrarConfiguration: Sendable, Equatable {
+    public var host: String
+    public var port: Int
+    public var username: String
+    public var password: String
+
+    public init(host: String, port: Int, username: String, password: String) {
+        self.host = host; self.port = port; self.username = username; self.password = password
     }
 }

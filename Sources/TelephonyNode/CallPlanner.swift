@@ -9,18 +9,28 @@ struct CallPlanner: Sendable {
     let store: AggregateStore
     let vault: PersonalDataVault
 
-    enum Failure: Error { case destinationUnreadable }
+    enum Failure: Error { case destinationUnreadable, browserCallWithoutExpiry }
 
     func plan(_ call: CallRequested) async throws -> CallPlan {
         let destination: String
-        if call.destination.hasPrefix(PersonalDataVault.sealedPrefix) {
+        let mode: CallPlan.Mode
+        switch call.mode {
+        case .pstn: mode = .pstn
+        case .voip: mode = .voip
+        case .browser: mode = .browser
+        }
+        if call.mode == .browser {
+            // The page's gateway user, derived from the call as the web edge derives it.
+            guard let user = call.browserSIPUser else { throw Failure.browserCallWithoutExpiry }
+            destination = user
+        } else if call.destination.hasPrefix(PersonalDataVault.sealedPrefix) {
             guard let opened = try await vault.open(call.destination, for: call.shopperId) else { throw Failure.destinationUnreadable }
             destination = opened
         } else {
             destination = call.destination  // written before destinations were sealed
         }
         let cart = try? await store.load(CartAggregate.self, .cart(call.cartId)).state
-        return CallPlan(callId: call.callId, mode: call.mode == .pstn ? .pstn : .voip, destination: destination,
+        return CallPlan(callId: call.callId, mode: mode, destination: destination,
                         agentName: call.agentName, agentURI: call.agentSipUri, cartId: call.cartId.uuidString.lowercased(),
                         cartValue: cart.map { $0.total.description } ?? "", shopperName: "shopper")
     }

@@ -19,6 +19,8 @@ public enum TelephonyNodeSettings {
           CARTLINE_TRUNK          host:port of the carrier's SIP proxy for PSTN calls (none: PSTN calls fail)
           CARTLINE_TRUNK_DOMAIN   domain of PSTN Request-URIs (default the trunk's host)
           CARTLINE_TRUNK_USER, CARTLINE_TRUNK_PASSWORD  digest credentials of the trunk
+          CARTLINE_GATEWAY_REGISTRAR  host:port of the browser gateway's registrar (none: browser calls fail)
+          CARTLINE_GATEWAY_NODE_USER, CARTLINE_GATEWAY_NODE_PASSWORD  this node's digest credentials there
           CARTLINE_RTP_TIMEOUT_SECONDS  a far end silent this long is gone (default 15)
           CARTLINE_OPS_HOST, CARTLINE_OPS_PORT  the ops API's listener (default 127.0.0.1:8081; 0: any free port)
           CARTLINE_OPS_TOKEN      bearer token of the ops API (16+ characters; required with the telephony role)
@@ -49,7 +51,23 @@ public enum TelephonyNodeSettings {
                                                      domain: environment["CARTLINE_TRUNK_DOMAIN"] ?? String(parts[0]),
                                                      username: environment["CARTLINE_TRUNK_USER"], password: environment["CARTLINE_TRUNK_PASSWORD"])
         }
+        configuration.gateway = try gateway(from: environment)
         return configuration
+    }
+
+    /// The browser gateway's registrar, as `Tools/janus/run start` prints it; the node's
+    /// user and password are required with it.
+    static func gateway(from environment: [String: String]) throws(TelephonyNodeError) -> GatewayRegistrarConfiguration? {
+        guard let registrar = environment["CARTLINE_GATEWAY_REGISTRAR"], !registrar.isEmpty else { return nil }
+        let parts = registrar.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2, let port = Int(parts[1]), (1...65_535).contains(port), !parts[0].isEmpty else {
+            throw .invalidSetting("CARTLINE_GATEWAY_REGISTRAR must be host:port, not '\(registrar.prefix(80))'")
+        }
+        guard let user = environment["CARTLINE_GATEWAY_NODE_USER"], !user.isEmpty,
+              let password = environment["CARTLINE_GATEWAY_NODE_PASSWORD"], !password.isEmpty else {
+            throw .invalidSetting("CARTLINE_GATEWAY_REGISTRAR needs CARTLINE_GATEWAY_NODE_USER and CARTLINE_GATEWAY_NODE_PASSWORD")
+        }
+        return GatewayRegistrarConfiguration(host: String(parts[0]), port: port, username: user, password: password)
     }
 
     /// `CARTLINE_CALL_HANDLER` split on spaces (program, then arguments); the default

@@ -50,7 +50,8 @@ public struct WebServices: Sendable {
         self.vault = vault
         self.preferences = PreferencesService(store: store, vault: vault, clock: clock)
         self.administration = MerchantAdministration(store: store, directory: merchants, clock: clock)
-        self.offers = OfferService(store: store, merchants: merchants, capacity: capacity, clock: clock, vault: vault)
+        self.offers = OfferService(store: store, merchants: merchants, capacity: capacity, clock: clock, vault: vault,
+                                   gateway: configuration.gateway)
         self.wallets = WalletService(store: store, clock: clock)
         self.invoicing = InvoicingService(store: store, merchants: merchants, clock: clock)
         self.clock = clock

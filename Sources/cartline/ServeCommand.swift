@@ -29,6 +29,9 @@ struct ServeCommand: AsyncParsableCommand {
               CARTLINE_ADMIN_TOKEN    bearer token of /v1/admin (16+ characters)
               CARTLINE_PUBLIC_DIR     storefront files (default ./Public)
               CARTLINE_SECURE_COOKIES 1 when TLS ends in front of Cartline
+              CARTLINE_JANUS_WS_URL, CARTLINE_JANUS_TOKEN_SECRET, CARTLINE_GATEWAY_REGISTRAR,
+              CARTLINE_GATEWAY_SECRET  the browser gateway, as Tools/janus/run start prints them (all or
+                                      none; none: no `browser` mode, shoppers choosing it are told so)
               CARTLINE_LOG_LEVEL      trace|debug|info|notice|warning|error (default info)
               CARTLINE_ROLES          which parts run here: web, engine, telephony, comma-separated
                                       (default all three); the parts coordinate only through the log
@@ -78,7 +81,8 @@ struct ServeCommand: AsyncParsableCommand {
         var background: [any Service] = []
         if roles.engine {
             let saga = EngagementSagaConsumer(store: services.store, merchants: services.merchants,
-                                              capacity: services.capacity, clock: clock)
+                                              capacity: services.capacity, clock: clock,
+                                              browserVoiceAvailable: services.offers.browserVoiceAvailable)
             let charging = ChargingSagaConsumer(store: services.store, logger: logger)
             let consumers: [any LogConsumer] = ProjectionCatalog.live() + [saga, charging]
             background.append(ProjectorRunner(log: log, projections: consumers, logger: logger))

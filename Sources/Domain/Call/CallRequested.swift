@@ -10,7 +10,7 @@ public struct CallRequested: EventPayload {
     public let shopperId: UUID
     public let merchantId: String
     public let mode: ContactPreferences.Mode
-    /// E.164 number for PSTN, SIP URI for VoIP.
+    /// E.164 number for PSTN, SIP URI for VoIP (both sealed), `browser:<callId>` for the page.
     public let destination: String
     public let agentName: String
     public let agentSipUri: String
@@ -18,12 +18,23 @@ public struct CallRequested: EventPayload {
     /// The terms the call is billed under, decided when it is requested; nil: not billed
     /// (calls requested before charging existed).
     public let charge: ChargeTerms?
+    /// Browser calls only: until when (Unix seconds) the page may first join; with the call
+    /// id it names the gateway user (`BrowserLeg.sipUser`). Nil for other modes.
+    public let joinExpiresAtUnixSeconds: Int64?
 
     public init(callId: UUID, offerId: UUID?, cartId: UUID, shopperId: UUID, merchantId: String, mode: ContactPreferences.Mode,
-                destination: String, agentName: String, agentSipUri: String, at: Date, charge: ChargeTerms? = nil) {
+                destination: String, agentName: String, agentSipUri: String, at: Date, charge: ChargeTerms? = nil,
+                joinExpiresAtUnixSeconds: Int64? = nil) {
         self.callId = callId; self.offerId = offerId; self.cartId = cartId; self.shopperId = shopperId; self.merchantId = merchantId
         self.mode = mode; self.destination = destination; self.agentName = agentName; self.agentSipUri = agentSipUri; self.at = at
         self.charge = charge
+        self.joinExpiresAtUnixSeconds = joinExpiresAtUnixSeconds
+    }
+
+    /// The gateway user the page registers as, for a browser call that has its expiry.
+    public var browserSIPUser: String? {
+        guard mode == .browser, let expiry = joinExpiresAtUnixSeconds else { return nil }
+        return BrowserLeg.sipUser(callId: callId, joinExpiresAtUnixSeconds: expiry)
     }
 }
 

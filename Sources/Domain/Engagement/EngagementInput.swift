@@ -18,12 +18,15 @@ public struct EngagementInput: Equatable, Sendable {
     public let agentCount: Int
     /// Whether the shopper has started checkout.
     public let cartInCheckout: Bool
+    /// Whether calls to the page can be placed (the browser gateway is configured).
+    public let browserVoiceAvailable: Bool
     public let now: Date
 
     public init(cartId: UUID, cartValue: Money, itemCount: Int, cartIsUnconcluded: Bool, preferences: PreferencesSet?,
                 rules: EngagementRules, offersMade: Int, lastDeclinedAt: Date?, freeChannels: Int,
-                agentCount: Int = 1, cartInCheckout: Bool = false, now: Date) {
+                agentCount: Int = 1, cartInCheckout: Bool = false, browserVoiceAvailable: Bool = true, now: Date) {
         self.agentCount = agentCount
+        self.browserVoiceAvailable = browserVoiceAvailable
         self.cartInCheckout = cartInCheckout
         self.cartId = cartId
         self.cartValue = cartValue

@@ -91,12 +91,13 @@ public enum EngagementSaga {
 
     /// The shopper accepts `offerId`: only an open, unexpired offer of a cart still
     /// unconcluded; the destination comes from the preferences (PSTN → the E.164 number,
-    /// VoIP → the SIP URI) and the merchant's first sales agent takes the call.
-    /// `sealedDestination` is that destination sealed under the shopper's key, which is what
-    /// the event stores (personal data never sits in clear in the log).
+    /// VoIP → the SIP URI, browser → the call itself, `BrowserLeg`) and the merchant's first
+    /// sales agent takes the call. `sealedDestination` is that destination sealed under the
+    /// shopper's key, which is what the event stores (personal data never sits in clear in
+    /// the log). `browserVoiceAvailable`: whether the WebRTC gateway is configured.
     public static func accept(offerId: UUID, callId: UUID, cart: CartState, preferences: ContactPreferences?,
                               agents: [SalesAgent], state: EngagementState, now: Date,
-                              sealedDestination: String? = nil) throws(DomainError) -> [EngagementEvent] {
+                              sealedDestination: String? = nil, browserVoiceAvailable: Bool = true) throws(DomainError) -> [EngagementEvent] {
         if state.acceptedOffers.contains(offerId) { return [] }  // a retried accept
         guard let offer = state.openOffer, offer.offerId == offerId else { throw .rejected("the offer is no longer open") }
         guard now < offer.expiresAt else { throw .rejected("the offer expired") }
@@ -104,12 +105,15 @@ public enum EngagementSaga {
         guard cart.status != .checkingOut else { throw .rejected("you are checking out: finish your purchase, or go back to your cart to talk first") }
         guard let preferences else { throw .rejected("set how we may reach you (preferences) first") }
         guard preferences.consent else { throw .rejected("calls need your consent (preferences)") }
-        let destination: String? = preferences.mode == .pstn ? preferences.phone : preferences.sipUri
-        guard let destination else { throw .rejected("your preferences name no \(preferences.mode == .pstn ? "phone number" : "SIP URI")") }
+        let route: Route
+        switch Self.route(preferences, callId: callId, sealedDestination: sealedDestination, browserVoiceAvailable: browserVoiceAvailable, now: now) {
+        case .success(let found): route = found
+        case .failure(let why): throw .rejected(why.reason)
+        }
         guard let agent = agents.first else { throw .rejected("the merchant has no sales agent to take the call") }
         let call = CallRequested(callId: callId, offerId: offerId, cartId: cart.id, shopperId: cart.shopperId, merchantId: cart.merchantId,
-                                 mode: preferences.mode, destination: sealedDestination ?? destination, agentName: agent.name,
-                                 agentSipUri: agent.sipUri, at: now, charge: offer.charge)
+                                 mode: preferences.mode, destination: route.destination, agentName: agent.name,
+                                 agentSipUri: agent.sipUri, at: now, charge: offer.charge, joinExpiresAtUnixSeconds: route.joinExpiry)
         return [.accepted(OfferAccepted(offerId: offerId, mode: preferences.mode, callId: callId, at: now)), .callRequested(call)]
     }
 
@@ -130,7 +134,7 @@ public enum EngagementSaga {
     public static func help(via: String, callId: UUID, cart: CartState, preferences: ContactPreferences?, agents: [SalesAgent],
                             freeChannels: Int, state: EngagementState, now: Date,
                             sealedDestination: String? = nil, finishedCall: UUID? = nil,
-                            charge: ChargeTerms? = nil) -> (HelpOutcome, [EngagementEvent]) {
+                            charge: ChargeTerms? = nil, browserVoiceAvailable: Bool = true) -> (HelpOutcome, [EngagementEvent]) {
         if let call = state.call, call.callId != finishedCall { return (.call(call), []) }
         func record(_ outcome: HelpOutcome) -> (HelpOutcome, [EngagementEvent]) {
             switch outcome {
@@ -145,16 +149,49 @@ public enum EngagementSaga {
         guard cart.status != .completed, !cart.lines.isEmpty else { return record(.explain("your cart is empty or the purchase is concluded")) }
         guard let preferences else { return record(.explain("tell us how to reach you first (preferences)")) }
         guard preferences.consent else { return record(.explain("you have not agreed to be called (preferences)")) }
-        let destination = preferences.mode == .pstn ? preferences.phone : preferences.sipUri
-        guard let destination else { return record(.explain("your preferences name no \(preferences.mode == .pstn ? "phone number" : "SIP URI")")) }
+        let route: Route
+        switch Self.route(preferences, callId: callId, sealedDestination: sealedDestination, browserVoiceAvailable: browserVoiceAvailable, now: now) {
+        case .success(let found): route = found
+        case .failure(let why): return record(.explain(why.reason))
+        }
         guard let agent = agents.first else { return record(.explain("no sales agent is available at this shop")) }
         if let quiet = preferences.quietHours, let end = quietHoursEnd(quiet, timeZone: preferences.timeZone, after: now) {
             return record(.callback(at: end, reason: "it is within your quiet hours"))
         }
         guard freeChannels > 0 else { return record(.callback(at: now.addingTimeInterval(600), reason: "all advisors are busy")) }
         return record(.call(CallRequested(callId: callId, offerId: nil, cartId: cart.id, shopperId: cart.shopperId, merchantId: cart.merchantId,
-                                          mode: preferences.mode, destination: sealedDestination ?? destination, agentName: agent.name,
-                                          agentSipUri: agent.sipUri, at: now, charge: charge)))
+                                          mode: preferences.mode, destination: route.destination, agentName: agent.name,
+                                          agentSipUri: agent.sipUri, at: now, charge: charge,
+                                          joinExpiresAtUnixSeconds: route.joinExpiry)))
+    }
+
+    /// Where a new call goes: what `CallRequested` stores as its destination (sealed when it
+    /// is personal data) and, for the browser, until when the page may join.
+    struct Route {
+        let destination: String
+        let joinExpiry: Int64?
+    }
+
+    /// Why a call cannot go anywhere, in the shopper's words.
+    struct NoRoute: Error {
+        let reason: String
+    }
+
+    static func route(_ preferences: ContactPreferences, callId: UUID, sealedDestination: String?, browserVoiceAvailable: Bool,
+                      now: Date) -> Result<Route, NoRoute> {
+        switch preferences.mode {
+        case .browser:
+            guard browserVoiceAvailable else {
+                return .failure(NoRoute(reason: "talking from this page is not available right now; "
+                    + "give a phone number or SIP address in your preferences to be called there"))
+            }
+            return .success(Route(destination: BrowserLeg.destination(callId: callId), joinExpiry: BrowserLeg.joinExpiry(requestedAt: now)))
+        case .pstn, .voip:
+            guard let destination = preferences.destination else {
+                return .failure(NoRoute(reason: "your preferences name no \(preferences.mode == .pstn ? "phone number" : "SIP URI")"))
+            }
+            return .success(Route(destination: sealedDestination ?? destination, joinExpiry: nil))
+        }
     }
 
     /// When the quiet hours around `now` end, or nil when `now` is not within them.

@@ -3,7 +3,19 @@ import Foundation
 /// How a shopper wants to be reached, validated. The phone number is plain here (E.164 text)
 /// and is sealed (encrypted) by the edge before it reaches an event.
 public struct ContactPreferences: Equatable, Sendable, Codable {
-    public enum Mode: String, Codable, Sendable, CaseIterable { case voip, pstn }
+    /// `pstn`: the shopper's phone number; `voip`: the shopper's SIP URI; `browser`: the
+    /// storefront page itself, through the WebRTC gateway (no number, no URI).
+    public enum Mode: String, Codable, Sendable, CaseIterable {
+        case voip, pstn, browser
+
+        /// The mode a shopper means who did not name one: the number when given, else the
+        /// SIP URI, else the page (issue 12: consent alone means "talk to me here").
+        public static func implied(phone: String?, sipUri: String?) -> Mode {
+            if phone != nil { return .pstn }
+            if sipUri != nil { return .voip }
+            return .browser
+        }
+    }
 
     public let mode: Mode
     public let phone: String?
@@ -50,8 +62,15 @@ public struct ContactPreferences: Equatable, Sendable, Codable {
     /// The phone number, read again from its E.164 text.
     public var phoneNumber: PhoneNumber? { phone.flatMap { try? PhoneNumber(parsing: $0, defaultRegion: nil) } }
 
-    /// Where a call to this shopper goes: the number for PSTN, the SIP URI for VoIP.
-    public var destination: String? { mode == .pstn ? phone : sipUri }
+    /// Where a call to this shopper goes: the number for PSTN, the SIP URI for VoIP; nil for
+    /// the browser (its destination names the call, not the shopper: `BrowserLeg`).
+    public var destination: String? {
+        switch mode {
+        case .pstn: phone
+        case .voip: sipUri
+        case .browser: nil
+        }
+    }
 
     /// `sip:` or `sips:`, a user part, `@`, a host; no spaces or controls; bounded.
     static func isSIPURI(_ text: String) -> Bool {

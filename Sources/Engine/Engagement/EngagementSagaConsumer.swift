@@ -22,8 +22,13 @@ public struct EngagementSagaConsumer: LogConsumer {
     let merchants: MerchantDirectory
     let capacity: any ChannelCapacity
     let clock: any WallClock
+    /// Whether calls to the page can be placed; without it no `browser`-mode shopper is
+    /// offered a call (the decision records `browserUnavailable`).
+    let browserVoiceAvailable: Bool
 
-    public init(store: AggregateStore, merchants: MerchantDirectory, capacity: any ChannelCapacity, clock: any WallClock) {
+    public init(store: AggregateStore, merchants: MerchantDirectory, capacity: any ChannelCapacity, clock: any WallClock,
+                browserVoiceAvailable: Bool = true) {
+        self.browserVoiceAvailable = browserVoiceAvailable
         self.store = store
         self.merchants = merchants
         self.capacity = capacity
@@ -83,7 +88,8 @@ public struct EngagementSagaConsumer: LogConsumer {
             cartIsUnconcluded: cart.status != .completed && !cart.lines.isEmpty, preferences: preferences,
             rules: merchant.profile.engagement, offersMade: engagement.state.offersMade,
             lastDeclinedAt: engagement.state.lastDeclinedAt, freeChannels: await capacity.freeChannels(),
-            agentCount: merchant.profile.agents.count, cartInCheckout: cart.status == .checkingOut, now: clock.now())
+            agentCount: merchant.profile.agents.count, cartInCheckout: cart.status == .checkingOut,
+            browserVoiceAvailable: browserVoiceAvailable, now: clock.now())
         let offerId = EventIDs.uuid(hashing: "offer:\(cause.uuidString)")
         let charge = ChargeTerms.decide(pricing: merchant.profile.pricing, currency: merchant.profile.currency, cartValueMicros: cart.total.amountMicros)
         do {

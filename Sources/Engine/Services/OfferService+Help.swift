@@ -44,7 +44,8 @@ extension OfferService {
         let engagement = try await store.execute(EngagementAggregate.self, .engagement(cart.id)) { state in
             let (decided, events) = EngagementSaga.help(via: via, callId: callId, cart: cart, preferences: preferences, agents: agents,
                                                         freeChannels: free, state: state, now: now, sealedDestination: sealed,
-                                                        finishedCall: finishedCall, charge: charge)
+                                                        finishedCall: finishedCall, charge: charge,
+                                                        browserVoiceAvailable: browserVoiceAvailable)
             outcome = decided
             return events
         }

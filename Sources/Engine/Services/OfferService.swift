@@ -16,10 +16,13 @@ public struct OfferService: Sendable {
     /// Seals the destination (phone number, SIP URI) under the shopper's key before it
     /// reaches `CallRequested`; without one (engine tests) it is stored as given.
     let vault: PersonalDataVault?
+    /// The browser gateway; nil: `browser`-mode calls are refused with the reason.
+    let gateway: GatewaySettings?
 
     public init(store: AggregateStore, merchants: MerchantDirectory, capacity: any ChannelCapacity, clock: any WallClock,
-                vault: PersonalDataVault? = nil) {
+                vault: PersonalDataVault? = nil, gateway: GatewaySettings? = nil) {
         self.vault = vault
+        self.gateway = gateway
         self.store = store
         self.merchants = merchants
         self.capacity = capacity
@@ -45,7 +48,8 @@ public struct OfferService: Sendable {
         let engagement = try await store.execute(EngagementAggregate.self, .engagement(offer.cartId),
                                                  eventIDs: .derived(from: "accept:\(offerId.uuidString)")) { state in
             try EngagementSaga.accept(offerId: offerId, callId: callId, cart: cartState, preferences: preferences,
-                                      agents: agents, state: state, now: now, sealedDestination: sealed)
+                                      agents: agents, state: state, now: now, sealedDestination: sealed,
+                                      browserVoiceAvailable: browserVoiceAvailable)
         }
         guard let call = engagement.state.call, call.callId == callId else { throw DomainError.rejected("the offer was not accepted") }
         try await openCallStream(call)

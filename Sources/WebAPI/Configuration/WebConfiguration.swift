@@ -16,6 +16,9 @@ public struct WebConfiguration: Sendable {
     public var secureCookies = false
     /// Where `index.html`, `storefront.js` and `storefront.css` are.
     public var publicDirectory: URL
+    /// The browser gateway (`CARTLINE_JANUS_WS_URL`, `CARTLINE_GATEWAY_REGISTRAR`,
+    /// `CARTLINE_GATEWAY_SECRET`, `CARTLINE_JANUS_TOKEN_SECRET`); nil: no `browser` mode.
+    public var gateway: GatewaySettings?
 
     public init(sessionKey: SecretKey, preferenceKeys: KeyRing, adminToken: String, publicDirectory: URL) {
         self.sessionKey = sessionKey
@@ -31,7 +34,7 @@ public struct WebConfiguration: Sendable {
     }
 
     /// Reads `CARTLINE_SESSION_KEY`, `CARTLINE_PREFS_KEYS`, `CARTLINE_ADMIN_TOKEN`,
-    /// `CARTLINE_SECURE_COOKIES` and `CARTLINE_PUBLIC_DIR`.
+    /// `CARTLINE_SECURE_COOKIES`, `CARTLINE_PUBLIC_DIR` and the gateway's variables.
     public static func fromEnvironment(_ environment: [String: String], defaultPublicDirectory: URL) throws(ConfigurationError) -> WebConfiguration {
         func required(_ name: String) throws(ConfigurationError) -> String {
             guard let value = environment[name], !value.isEmpty else { throw .missing(name) }
@@ -45,6 +48,7 @@ public struct WebConfiguration: Sendable {
         var configuration = WebConfiguration(sessionKey: sessionKey, preferenceKeys: preferenceKeys, adminToken: adminToken,
                                              publicDirectory: publicDirectory)
         configuration.secureCookies = ["1", "true", "yes"].contains(environment["CARTLINE_SECURE_COOKIES"]?.lowercased() ?? "")
+        do { configuration.gateway = try GatewaySettings.fromEnvironment(environment) } catch { throw .invalid(error.description) }
         return configuration
     }
 }

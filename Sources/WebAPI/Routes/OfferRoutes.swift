@@ -95,6 +95,15 @@ struct OfferRoutes {
             guard let view = CallView(state) else { throw Problem.notFound("no such call") }
             return try APIResponse.json(view).response
         }
+        table.add(.post, "/v1/calls/{callId}/voice") { _, context in
+            let shopperId = try context.requireShopper()
+            let callId = try context.uuidParameter("callId", what: "call")
+            let credentials = try await services.offers.voiceCredentials(callId, shopperId: shopperId)
+            var response = try APIResponse.json(VoiceCredentialsView(credentials))
+            // Secrets of one call: no cache keeps them.
+            response.headers["Cache-Control"] = "no-store"
+            return response.response
+        }
         table.add(.get, "/v1/calls/{callId}") { _, context in
             let state = try await services.offers.call(try context.uuidParameter("callId", what: "call"), shopperId: try context.requireShopper())
             guard let view = CallView(state) else { throw Problem.notFound("no such call") }

@@ -35,7 +35,11 @@ struct AgentCallView: Encodable, Sendable {
         self.statusText = CallWords.forAgent(state, request: call)
         self.requestedAt = call.at
         self.mode = call.mode.rawValue
-        self.modeText = call.mode == .pstn ? "phone" : "SIP phone"
+        self.modeText = switch call.mode {
+        case .pstn: "phone"
+        case .voip: "SIP phone"
+        case .browser: "browser"
+        }
         self.agentName = call.agentName
         // No shopper gives a name yet; a short stable id tells shoppers apart on the screen.
         self.shopperName = "Shopper " + call.shopperId.uuidString.lowercased().prefix(6)

@@ -8,12 +8,17 @@ enum CallWords {
         switch mode {
         case .pstn: "on your phone"
         case .voip: "on your SIP phone"
+        case .browser: "here in your browser"
         }
     }
 
     static func forShopper(_ state: CallState, request: CallRequested) -> String {
         let agent = request.agentName
-        let phone = request.mode == .voip ? "SIP phone" : "phone"
+        let phone = switch request.mode {
+        case .pstn: "phone"
+        case .voip: "SIP phone"
+        case .browser: "browser"
+        }
         if state.cancelRequestedAt != nil, Call.isCancellable(state) { return "Cancelling the call…" }
         switch state.phase {
         case .requested: return "\(agent) will call you \(mode(request.mode)) in a moment"

@@ -11,7 +11,9 @@ struct PreferencesBody: Codable, Sendable {
         let end: String?
     }
 
-    let mode: String
+    /// Absent (or blank): implied by what is given — a phone number means `pstn`, else a SIP
+    /// URI `voip`, else `browser` (the shopper talks from the page).
+    let mode: String?
     let phone: String?
     let sipUri: String?
     let consent: Bool
@@ -21,7 +23,15 @@ struct PreferencesBody: Codable, Sendable {
 
     /// The validated preferences; Domain's rules give the messages.
     func preferences() throws(DomainError) -> ContactPreferences {
-        guard let mode = ContactPreferences.Mode(rawValue: mode) else { throw .invalid("mode must be voip or pstn, not '\(mode.prefix(40))'") }
+        let mode: ContactPreferences.Mode
+        if let named = Self.given(self.mode) {
+            guard let known = ContactPreferences.Mode(rawValue: named) else {
+                throw .invalid("mode must be browser, voip or pstn, not '\(named.prefix(40))'")
+            }
+            mode = known
+        } else {
+            mode = .implied(phone: Self.given(phone), sipUri: Self.given(sipUri))
+        }
         return try ContactPreferences(mode: mode, phone: Self.given(phone), sipUri: Self.given(sipUri), consent: consent,
                                       quietHours: try window(), timeZone: Self.given(timeZone), defaultRegion: Self.given(country))
     }
