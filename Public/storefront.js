@@ -224,14 +224,16 @@ function fillTimeZones(selected) {
 }
 
 function showModeFields() {
-  const pstn = $("pref-mode").value === "pstn";
-  $("phone-field").hidden = !pstn;
-  $("sip-field").hidden = pstn;
+  const mode = $("pref-mode").value;
+  $("phone-field").hidden = mode !== "pstn";
+  $("sip-field").hidden = mode !== "voip";
+  $("browser-hint").hidden = mode !== "browser";
 }
 
 function describePreferences(prefs) {
-  const where = prefs.mode === "pstn" ? `on ${prefs.phone}` : `at ${prefs.sipUri}`;
-  return prefs.consent ? `Saved. We may call you ${where}.` : "Saved. We will not call you until you agree to be called.";
+  if (!prefs.consent) return "Saved. We will not call you until you agree to be called.";
+  if (prefs.mode === "browser") return "Saved. We may call you here on this page (you talk through your microphone).";
+  return `Saved. We may call you ${prefs.mode === "pstn" ? `on ${prefs.phone}` : `at ${prefs.sipUri}`}.`;
 }
 
 async function loadPreferences() {
@@ -259,7 +261,7 @@ async function savePreferences(event) {
   const optional = (id) => $(id).value.trim() || undefined;
   const start = optional("pref-quiet-start"), end = optional("pref-quiet-end");
   if (Boolean(start) !== Boolean(end)) throw new Error("Fill in both times of your quiet hours (for example 21:00 and 08:00), or neither.");
-  const mode = $("pref-mode").value;
+  const mode = $("pref-mode").value || "browser";
   const body = {
     mode,
     phone: mode === "pstn" ? optional("pref-phone") : undefined,
@@ -364,6 +366,17 @@ function renderWallet() {
     list.append(li);
   }
   if (state.offer) showOffer(state.offer);  // the offer's wording names what is available
+  showCallCost();
+}
+
+// Once the shown call has ended and its charge is in the wallet: what it cost.
+function showCallCost() {
+  const element = $("call-cost");
+  const shown = call.shown;
+  const charge = shown && isFinal(shown.status) && state.wallet
+    && state.wallet.recent.find((movement) => movement.kind === "charge" && movement.callId === shown.callId);
+  element.hidden = !charge;
+  element.textContent = charge ? `The call cost ${formatMicros(Math.abs(charge.amountMicros), charge.currency)}, paid from your wallet.` : "";
 }
 
 async function loadWallet() {
@@ -431,8 +444,262 @@ function showCall(view) {
     duration.textContent = "";
     duration.hidden = true;
   }
+  showCallCost();
   // A call the shopper pays for is charged a moment after it ends (or released if it failed).
   if (isFinal(view.status)) for (const delay of [1500, 5000]) setTimeout(() => loadWallet().catch(() => {}), delay);
+  followVoice(view);
+}
+
+// MARK: talking from this page (browser mode)
+//
+// A browser-mode call rings this page. The page asks for the microphone, then for the call's
+// gateway credentials (minted by the server for this call and this session only; never put in
+// a URL), loads janus.js from Cartline (Debian's libjs-janus-gateway, no CDN), registers through
+// the Janus gateway with them and accepts the node's INVITE only when it carries the call's
+// proof. Closing the tab closes Janus's WebSocket, and Janus hangs the call up at once.
+
+const VOICE_STATS_MILLISECONDS = 500;
+// After "Hang up", Janus confirms with a hangup event; past this the page tears down anyway.
+const VOICE_HANGUP_MILLISECONDS = 3000;
+const voice = { callId: null, janus: null, sip: null, microphone: null, phase: "idle", muted: false, statsTimer: null };
+
+const VOICE_WORDS = {
+  microphone: "Asking for your microphone…",
+  connecting: "Connecting…",
+  waiting: "Connected, waiting for the call…",
+  ringing: "Answering…",
+  talking: "Talking",
+  ending: "Hanging up…",
+  ended: "Call ended",
+  failed: "Not connected",
+};
+
+function setVoicePhase(phase) {
+  voice.phase = phase;
+  $("voice").dataset.phase = phase;
+  $("voice-state").textContent = VOICE_WORDS[phase] || "";
+  $("voice-mute").disabled = phase !== "talking";
+  $("voice-hangup").disabled = !["ringing", "talking"].includes(phase);
+  // Over (or never joined): no controls and no meter left to read.
+  const over = phase === "ended" || phase === "failed";
+  $("voice-actions").hidden = over;
+  $("voice-level").hidden = over;
+  document.querySelector("label[for=voice-level]").hidden = over;
+}
+
+// A browser call shown: join it once; a call that ended (or another kind of call): leave.
+function followVoice(view) {
+  if (view.mode !== "browser") {
+    if (voice.callId) { leaveVoice(); $("voice").hidden = true; voice.callId = null; }
+    return;
+  }
+  if (isFinal(view.status)) { if (voice.callId === view.callId) leaveVoice(); return; }
+  if (voice.callId !== view.callId) joinVoice(view.callId);
+}
+
+async function joinVoice(callId) {
+  leaveVoice();
+  voice.callId = callId;
+  voice.muted = false;
+  renderMute();
+  $("voice").hidden = false;
+  $("voice-level").value = 0;
+  for (const key of ["inPackets", "inEnergy", "outPackets"]) delete $("voice").dataset[key];
+  showError($("voice-error"), "");
+  const current = () => voice.callId === callId;
+  try {
+    setVoicePhase("microphone");
+    let microphone;
+    try {
+      microphone = await askForMicrophone();
+    } catch (error) {
+      // Without a microphone nobody can talk: free the agent rather than let the page ring on.
+      if (current() && call.shown && call.shown.callId === callId && call.shown.cancellable) {
+        await cancelCall().catch(() => {});
+        throw new Error(`${error.message} The call was cancelled.`);
+      }
+      throw error;
+    }
+    if (!current()) { stopTracks(microphone); return; }
+    voice.microphone = microphone;
+    setVoicePhase("connecting");
+    const [credentials] = await Promise.all([
+      api("POST", `/v1/calls/${encodeURIComponent(callId)}/voice`),
+      loadJanusLibrary(),
+    ]);
+    if (current() && voice.phase === "connecting") connectGateway(credentials, callId);
+  } catch (error) {
+    if (current()) voiceFailed(error.message);
+  }
+}
+
+async function askForMicrophone() {
+  if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
+    throw new Error("This browser cannot use a microphone on this page (it needs https or localhost).");
+  }
+  try {
+    return await navigator.mediaDevices.getUserMedia({ audio: true, video: false });
+  } catch (error) {
+    if (error.name === "NotAllowedError") throw new Error("Allow this page to use your microphone to talk to us, then press “Try again” or ask for help again.");
+    if (error.name === "NotFoundError") throw new Error("No microphone was found: connect one and ask for help again.");
+    throw new Error(`Your microphone could not be used (${error.name}).`);
+  }
+}
+
+let janusLibrary = null;
+
+// janus.js, once, from this server.
+function loadJanusLibrary() {
+  if (!janusLibrary) {
+    janusLibrary = new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      script.src = "/vendor/janus.js";
+      script.onload = () => (window.Janus ? resolve() : reject(new Error("The voice library did not load; please reload the page.")));
+      script.onerror = () => reject(new Error("The voice library is not available on this shop right now; please try again later."));
+      document.head.append(script);
+    }).then(() => new Promise((resolve) => {
+      // Debian ships no adapter.js; janus.js only needs the browser's family from it.
+      const browser = /Firefox\//.test(navigator.userAgent) ? "firefox" : (/Chrom(e|ium)\//.test(navigator.userAgent) ? "chrome" : "safari");
+      const adapter = { browserDetails: { browser, version: 120 } };
+      Janus.init({ debug: false, dependencies: Janus.useDefaultDependencies({ adapter }), callback: resolve });
+    }));
+    janusLibrary.catch(() => { janusLibrary = null; });  // a later call tries again
+  }
+  return janusLibrary;
+}
+
+function connectGateway(credentials, callId) {
+  const current = () => voice.callId === callId;
+  const options = {
+    server: credentials.websocketUrl,
+    token: credentials.janusToken,
+    success: () => janus.attach({
+      plugin: "janus.plugin.sip",
+      success: (handle) => {
+        if (!current()) return;
+        voice.sip = handle;
+        handle.send({ message: {
+          request: "register", username: `sip:${credentials.sipUser}@${credentials.registrar}`, secret: credentials.sipPassword,
+          proxy: `sip:${credentials.registrar}`, register_ttl: 300, incoming_header_prefixes: ["X-Cartline-"],
+        } });
+      },
+      error: (error) => { if (current()) voiceFailed(`The voice gateway refused this page (${error}).`); },
+      onmessage: (message, jsep) => { if (current()) onGatewayMessage(message, jsep, credentials); },
+      onremotetrack: (track, mid, on) => {
+        if (on && track.kind === "audio") $("voice-audio").srcObject = new MediaStream([track]);
+      },
+    }),
+    error: (error) => {
+      if (current() && !["ended", "failed"].includes(voice.phase)) voiceFailed(`The connection to the voice gateway was lost (${error}).`);
+    },
+  };
+  if (credentials.iceServers && credentials.iceServers.length) options.iceServers = credentials.iceServers;
+  const janus = new Janus(options);
+  voice.janus = janus;
+}
+
+function onGatewayMessage(message, jsep, credentials) {
+  const result = message.result || {};
+  const event = result.event;
+  if (message.error) { voiceFailed(`The voice gateway answered: ${message.error}.`); return; }
+  if (event === "registered") setVoicePhase("waiting");
+  else if (event === "registration_failed") {
+    // The registrar takes each call's credentials once: another tab of this shopper joined first.
+    if (/already used/i.test(result.reason || "")) voiceFailed("This call rings in another tab or window of yours: talk there.");
+    else voiceFailed(`This page could not join the call (${result.code} ${result.reason || ""}).`.replace(" )", ")"));
+  }
+  else if (event === "incomingcall") {
+    if ((result.headers || {})["X-Cartline-Proof"] !== credentials.proof || voice.phase !== "waiting") {
+      // Not this call's INVITE through the gateway's registrar: refuse it, stay ready.
+      voice.sip.send({ message: { request: "decline", code: 403 } });
+      return;
+    }
+    setVoicePhase("ringing");
+    const track = voice.microphone && voice.microphone.getAudioTracks()[0];
+    voice.sip.createAnswer({
+      jsep,
+      tracks: [{ type: "audio", capture: track || true, recv: true }],
+      success: (answer) => voice.sip.send({ message: { request: "accept" }, jsep: answer }),
+      error: (error) => {
+        voice.sip.send({ message: { request: "decline", code: 480 } });
+        voiceFailed(`Your browser could not take the call (${error}).`);
+      },
+    });
+    return;
+  } else if (event === "accepted") {
+    setVoicePhase("talking");
+    clearInterval(voice.statsTimer);
+    voice.statsTimer = setInterval(() => sampleVoiceStats().catch(() => {}), VOICE_STATS_MILLISECONDS);
+  } else if (event === "hangup") {
+    // A declined stray call also ends in a hangup event: only the accepted call's counts.
+    if (["ringing", "talking", "ending"].includes(voice.phase)) leaveVoice("ended");
+  }
+  if (jsep && voice.sip) voice.sip.handleRemoteJsep({ jsep });
+}
+
+// The far side's level for the meter, and the receive/send counters (kept on the voice box).
+async function sampleVoiceStats() {
+  const pc = voice.sip && voice.sip.webrtcStuff && voice.sip.webrtcStuff.pc;
+  if (!pc) return;
+  const report = await pc.getStats();
+  const box = $("voice");
+  report.forEach((entry) => {
+    if (entry.kind !== "audio") return;
+    if (entry.type === "inbound-rtp") {
+      // audioLevel is linear (0..1); its square root reads closer to how loud it sounds.
+      $("voice-level").value = Math.min(1, Math.sqrt(entry.audioLevel || 0));
+      box.dataset.inPackets = String(entry.packetsReceived || 0);
+      box.dataset.inEnergy = String(entry.totalAudioEnergy || 0);
+    }
+    if (entry.type === "outbound-rtp") box.dataset.outPackets = String(entry.packetsSent || 0);
+  });
+}
+
+function renderMute() {
+  const button = $("voice-mute");
+  button.textContent = voice.muted ? "Unmute" : "Mute";
+  button.setAttribute("aria-pressed", String(voice.muted));
+}
+
+function toggleMute() {
+  if (!voice.sip || voice.phase !== "talking") return;
+  if (voice.muted) voice.sip.unmuteAudio(); else voice.sip.muteAudio();
+  voice.muted = voice.sip.isAudioMuted();
+  renderMute();
+}
+
+function hangUpVoice() {
+  if (!voice.sip || !["ringing", "talking"].includes(voice.phase)) return;
+  setVoicePhase("ending");
+  voice.sip.send({ message: { request: "hangup" } });
+  const callId = voice.callId;
+  setTimeout(() => { if (voice.callId === callId && voice.phase === "ending") leaveVoice("ended"); }, VOICE_HANGUP_MILLISECONDS);
+}
+
+function voiceFailed(text) {
+  leaveVoice("failed");
+  showError($("voice-error"), text);
+}
+
+// Tears the gateway session down (Janus hangs up any call of it); the voice box stays,
+// saying how it ended. Without `phase` (another call replaces this one) it is left as it is.
+function leaveVoice(phase) {
+  clearInterval(voice.statsTimer);
+  voice.statsTimer = null;
+  if (voice.sip && ["ringing", "talking"].includes(voice.phase)) voice.sip.send({ message: { request: "hangup" } });
+  if (voice.janus) voice.janus.destroy({ cleanupHandles: true });
+  voice.janus = null;
+  voice.sip = null;
+  stopTracks(voice.microphone);
+  voice.microphone = null;
+  $("voice-audio").srcObject = null;
+  $("voice-level").value = 0;
+  if (phase) setVoicePhase(phase);
+  else if (voice.phase !== "idle") setVoicePhase(voice.phase === "failed" ? "failed" : "ended");
+}
+
+function stopTracks(stream) {
+  if (stream) for (const track of stream.getTracks()) track.stop();
 }
 
 // The one true state, from the server.
@@ -480,6 +747,8 @@ $("offer-accept").addEventListener("click", () => run(() => answerOffer(true), $
 $("offer-decline").addEventListener("click", () => run(() => answerOffer(false), $("offer-error")));
 $("call-cancel").addEventListener("click", () => run(cancelCall, $("call-error")));
 $("call-retry").addEventListener("click", () => run(askForHelp, $("call-error")));
+$("voice-mute").addEventListener("click", () => run(async () => toggleMute(), $("voice-error")));
+$("voice-hangup").addEventListener("click", () => run(async () => hangUpVoice(), $("voice-error")));
 
 $("checkout").addEventListener("click", () => run(() => changeCart("POST", "/checkout"), $("checkout-error")));
 $("complete").addEventListener("click", () => run(completePurchase, $("checkout-error")));

@@ -32,6 +32,8 @@ struct ServeCommand: AsyncParsableCommand {
               CARTLINE_JANUS_WS_URL, CARTLINE_JANUS_TOKEN_SECRET, CARTLINE_GATEWAY_REGISTRAR,
               CARTLINE_GATEWAY_SECRET  the browser gateway, as Tools/janus/run start prints them (all or
                                       none; none: no `browser` mode, shoppers choosing it are told so)
+              CARTLINE_JANUS_JS       the gateway's browser library served at /vendor/janus.js
+                                      (default /usr/share/javascript/janus-gateway/janus.js)
               CARTLINE_LOG_LEVEL      trace|debug|info|notice|warning|error (default info)
               CARTLINE_ROLES          which parts run here: web, engine, telephony, comma-separated
                                       (default all three); the parts coordinate only through the log
