@@ -19,15 +19,7 @@ struct BrowserLegTests {
     /// The call's gateway user and its minted password (`hex(SHA-256(secret ":" user))`).
     static func credentials(callId: UUID) throws -> (user: String, password: String) {
         let user = callId.uuidString.lowercased().replacingOccurrences(of: "-", with: "") + ".\(Int(Date().timeIntervalSince1970) + 120)"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = ["-c", "import hashlib,sys; print(hashlib.sha256(sys.argv[1].encode()).hexdigest())", "\(gatewaySecret):\(user)"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (user, String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+        return (user, try password(for: user))
     }
 
     /// Runs `body` with a registrar of the test's own and the configuration of a pool that dials through it.
@@ -119,5 +111,37 @@ struct BrowserLegTests {
                 #expect(await (try placeCall(plan, on: pool)).failureReason == "unavailable")
             }
         }
+    }
+
+    @Test func oneCallsCredentialsOpenNoOtherCallAndServeOnePageOnly() async throws {
+        try await withRegistrar { registrar, _ in
+            let (userA, passwordA) = try Self.credentials(callId: UUID())
+            let (userB, _) = try Self.credentials(callId: UUID())
+            // A stranger who saw call A's password cannot register call B's user with it.
+            let stolen = try await registrar.registerPage(user: userB, password: passwordA, contactPort: FreePort.udp())
+            #expect(!stolen.registered, "call A's password opened call B: \(stolen.output)\n\(registrar.log())")
+            // The page of call A registers; a second page with the same credentials is refused.
+            let first = try await registrar.registerPage(user: userA, password: passwordA, contactPort: FreePort.udp())
+            #expect(first.registered, "\(first.output)\n\(registrar.log())")
+            let second = try await registrar.registerPage(user: userA, password: passwordA, contactPort: FreePort.udp())
+            #expect(!second.registered, "the same credentials served a second page: \(second.output)\n\(registrar.log())")
+            // Credentials whose join deadline has passed are refused.
+            let expiredUser = UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "") + ".\(Int(Date().timeIntervalSince1970) - 5)"
+            let expired = try await registrar.registerPage(user: expiredUser, password: try Self.password(for: expiredUser), contactPort: FreePort.udp())
+            #expect(!expired.registered, "expired credentials registered: \(expired.output)\n\(registrar.log())")
+        }
+    }
+
+    /// The minted password of any `user` (`hex(SHA-256(secret ":" user))`).
+    static func password(for user: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = ["-c", "import hashlib,sys; print(hashlib.sha256(sys.argv[1].encode()).hexdigest())", "\(gatewaySecret):\(user)"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }
