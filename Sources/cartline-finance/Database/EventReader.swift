@@ -42,34 +42,47 @@ struct EventReader {
         return 0
     }
 
-    /// Calls `body` with each page of events in `range` (of `types`, or all), in order.
+    /// Calls `body` with each page of events in `range` (of `types`, or all), in order. The
+    /// next page is fetched while `body` folds this one (the database and the fold overlap,
+    /// one page ahead at most, so memory stays at two pages).
     func forEachBatch(_ range: RecordedRange, types: [String]?, horizon: Int64,
                       _ body: ([StoredEvent]) throws -> Void) async throws {
-        let allTypes = types == nil
-        var after: (transactionId: Int64, position: Int64) = (0, 0)
-        while true {
-            let rows = try await client.query("""
-                SELECT global_position, tx_id::text::int8, stream_id, stream_version, event_type, data::text, recorded_at
-                FROM events
-                WHERE tx_id < \(horizon)::int8::text::xid8
-                  AND (tx_id, global_position) > (\(after.transactionId)::int8::text::xid8, \(after.position))
-                  AND recorded_at >= \(range.from)
-                  AND (recorded_at < \(range.to) OR (\(range.includesEnd) AND recorded_at = \(range.to)))
-                  AND (\(allTypes) OR event_type = ANY(\(types ?? [])))
-                ORDER BY tx_id, global_position
-                LIMIT \(batchSize)
-                """, logger: logger)
-            var batch: [StoredEvent] = []
-            batch.reserveCapacity(batchSize)
-            for try await (position, transactionId, stream, version, type, data, recordedAt)
-                in rows.decode((Int64, Int64, String, Int64, String, String, Date).self) {
-                batch.append(StoredEvent(position: position, transactionId: transactionId, stream: stream, version: version,
-                                         type: type, data: data, recordedAt: recordedAt))
-            }
+        var next: Task<[StoredEvent], any Error>? = Task { try await page(range, types: types, horizon: horizon, after: (0, 0)) }
+        while let fetching = next {
+            let batch = try await fetching.value
             guard let last = batch.last else { return }
-            try body(batch)
-            if batch.count < batchSize { return }
-            after = (last.transactionId, last.position)
+            next = batch.count < batchSize ? nil : Task {
+                try await page(range, types: types, horizon: horizon, after: (last.transactionId, last.position))
+            }
+            do { try body(batch) } catch {
+                next?.cancel()
+                throw error
+            }
         }
+    }
+
+    /// One page of events after `after`, in order.
+    private func page(_ range: RecordedRange, types: [String]?, horizon: Int64,
+                      after: (transactionId: Int64, position: Int64)) async throws -> [StoredEvent] {
+        let allTypes = types == nil
+        let rows = try await client.query("""
+            SELECT global_position, tx_id::text::int8, stream_id, stream_version, event_type, data::text, recorded_at
+            FROM events
+            WHERE tx_id < \(horizon)::int8::text::xid8
+              AND (tx_id, global_position) > (\(after.transactionId)::int8::text::xid8, \(after.position))
+              AND recorded_at >= \(range.from)
+              AND (recorded_at < \(range.to) OR (\(range.includesEnd) AND recorded_at = \(range.to)))
+              AND (\(allTypes) OR event_type = ANY(\(types ?? [])))
+            ORDER BY tx_id, global_position
+            LIMIT \(batchSize)
+            """, logger: logger)
+        var batch: [StoredEvent] = []
+        batch.reserveCapacity(batchSize)
+        for try await (position, transactionId, stream, version, type, data, recordedAt)
+            in rows.decode((Int64, Int64, String, Int64, String, String, Date).self) {
+            batch.append(StoredEvent(position: position, transactionId: transactionId, stream: stream, version: version,
+                                     type: type, data: data, recordedAt: recordedAt))
+        }
+        return batch
     }
 }
