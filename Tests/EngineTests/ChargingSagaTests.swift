@@ -51,6 +51,13 @@ struct ChargingSagaTests {
                                                                                   eventIDs: .random)
     }
 
+    /// The credit limit charging gave `call`, from its shopper's wallet stream.
+    static func creditLimit(of call: Call, log: EventLog) async throws -> CallCreditLimited? {
+        try await log.read(stream: .wallet(call.shopperId)).compactMap {
+            $0.type == CallCreditLimited.eventType ? try $0.data.decode(as: CallCreditLimited.self) : nil
+        }.first { $0.callId == call.id }
+    }
+
     static func ledger(_ log: EventLog) async throws -> Ledger {
         var ledger = Ledger()
         var position = LogPosition.start
@@ -82,9 +89,7 @@ struct ChargingSagaTests {
                 #expect(held.availableMicros(of: call.shopperId, Self.eur) == 0)
                 // The call may last what €5 pays for: 2,496 s (a whole number of 6-s steps) at €0.002 a
                 // second cost €4.992 — 2,497 s would bill 2,502 s, €5.004 — less the second in hand.
-                let limit = try #require(try await log.read(stream: .wallet(call.shopperId)).compactMap {
-                    $0.type == CallCreditLimited.eventType ? try $0.data.decode(as: CallCreditLimited.self) : nil
-                }.first)
+                let limit = try #require(try await Self.creditLimit(of: call, log: log))
                 #expect(limit.talkSeconds == 2_495)
 
                 // 61 s of conversation bill 66 s: 66/60 × €0.12 = €0.132, 10 % of it to the platform.
@@ -117,9 +122,7 @@ struct ChargingSagaTests {
                 _ = try await Self.request(call, terms: Self.terms(.shopper), log: log)
                 let answered = try await Self.appended(.answered(CallAnswered(callId: call.id, at: Self.start)), to: .call(call.id), log: log)
                 try await Self.deliver(saga, [answered], db: db)
-                let limit = try #require(try await log.read(stream: .wallet(call.shopperId)).compactMap {
-                    $0.type == CallCreditLimited.eventType ? try $0.data.decode(as: CallCreditLimited.self) : nil
-                }.first)
+                let limit = try #require(try await Self.creditLimit(of: call, log: log))
                 // 24 s (four 6-s steps) cost €0.048 ≤ €0.05; 25 s would bill 30 s (€0.06).
                 #expect(limit.talkSeconds == 23)
                 // The node stopped a little late: billed time rounds up past the hold, which caps it.

@@ -56,17 +56,9 @@ public final class ChargingClock: Service, Sendable {
     @discardableResult
     public func expireHolds() async throws -> Int {
         let now = clock.now()
-        let log = store.log
-        let client = log.client
-        let logger = self.logger
-        let shoppers = try await log.run("find overdue holds") {
-            let rows = try await client.query("""
-                SELECT DISTINCT shopper_id FROM pending_holds WHERE expires_at <= \(now) LIMIT \(Self.maxWalletsPerSweep)
-                """, logger: logger)
-            var found: [UUID] = []
-            for try await shopperId in rows.decode(UUID.self) { found.append(shopperId) }
-            return found
-        }
+        let shoppers = try await shopperIds("find overdue holds", """
+            SELECT DISTINCT shopper_id FROM pending_holds WHERE expires_at <= \(now) LIMIT \(Self.maxWalletsPerSweep)
+            """)
         var lapsed = 0
         for shopperId in shoppers {
             var expired = 0
@@ -88,23 +80,27 @@ public final class ChargingClock: Service, Sendable {
         guard let current = InvoicePeriod.containing(now),
               let last = InvoicePeriod.containing(current.interval.start.addingTimeInterval(-1)) else { return 0 }
         let periodEnd = current.interval.start
-        let log = store.log
-        let client = log.client
-        let logger = self.logger
-        let shoppers = try await log.run("find accrued charges") {
-            let rows = try await client.query("""
-                SELECT DISTINCT shopper_id FROM settlement_accruals WHERE oldest_at < \(periodEnd) LIMIT \(Self.maxWalletsPerSweep)
-                """, logger: logger)
-            var found: [UUID] = []
-            for try await shopperId in rows.decode(UUID.self) { found.append(shopperId) }
-            return found
-        }
+        let shoppers = try await shopperIds("find accrued charges", """
+            SELECT DISTINCT shopper_id FROM settlement_accruals WHERE oldest_at < \(periodEnd) LIMIT \(Self.maxWalletsPerSweep)
+            """)
         for shopperId in shoppers {
             try await store.execute(WalletAggregate.self, .wallet(shopperId)) { state in
                 try Wallet.settleAccruals(shopperId: shopperId, period: last.description, periodEnd: periodEnd, state: state, now: now)
             }
         }
         return shoppers.count
+    }
+
+    /// The shopper ids `query` selects (one `shopper_id` column): the wallets a sweep visits.
+    private func shopperIds(_ operation: String, _ query: PostgresQuery) async throws -> [UUID] {
+        let log = store.log
+        let client = log.client
+        let logger = self.logger
+        return try await log.run(operation) {
+            var found: [UUID] = []
+            for try await shopperId in try await client.query(query, logger: logger).decode(UUID.self) { found.append(shopperId) }
+            return found
+        }
     }
 
     /// Issues last month's invoice for every live merchant who pays for its calls.

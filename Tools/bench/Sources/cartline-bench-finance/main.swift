@@ -61,7 +61,6 @@ func charging(calls: Int) async throws {
     let terms = ChargeTerms(payer: .shopper, currency: eur, perMinuteMicros: 120_000, billingIncrementSeconds: 6, setupFeeMicros: 0,
                             minimumChargeMicros: 0, platformFeeBasisPoints: 1_000)
     let store = AggregateStore(log: log)
-    let start = try await log.headPosition()
     var requests: [AppendRequest] = []
     let now = Date()
     for index in 0..<calls {
@@ -88,8 +87,7 @@ func charging(calls: Int) async throws {
     // transaction, which the projector benchmark already covers).
     let saga = ChargingSagaConsumer(store: store, logger: logger)
     let sagaStarted = ContinuousClock.now
-    var position = LogPosition(transactionId: 0, globalPosition: 0)
-    _ = start
+    var position = LogPosition.start
     while true {
         let batch = try await log.readAll(after: position, limit: 1_000)
         guard let last = batch.last else { break }
