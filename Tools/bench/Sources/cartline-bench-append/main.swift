@@ -70,12 +70,14 @@ func batchedAppends(phase: String = "empty") async throws -> Double {
 }
 
 /// Reads the first `catchUpEvents` events with readAll, as a projector catching up would,
-/// and how far the process's resident memory grew above where it started (flat whatever the
-/// log's size: only one batch is held at a time).
-func catchUp() async throws -> (eventsPerSecond: Double, events: Int, growthBytes: Int) {
+/// and how far the process's resident memory grew above where it started: over the whole
+/// catch-up, and — the same run's baseline — over its first half. Flat means the second half adds
+/// next to nothing: one batch is held at a time, whatever the log's size.
+func catchUp() async throws -> (eventsPerSecond: Double, events: Int, growthBytes: Int, firstHalfGrowthBytes: Int) {
     let started = ContinuousClock.now
     let residentAtStart = residentBytes()
     var peak = residentAtStart
+    var peakAtFirstHalf: Int?
     var position = LogPosition.start
     var read = 0
     while read < catchUpEvents {
@@ -84,8 +86,10 @@ func catchUp() async throws -> (eventsPerSecond: Double, events: Int, growthByte
         position = last.position
         read += batch.count
         peak = max(peak, residentBytes())
+        if peakAtFirstHalf == nil, read >= catchUpEvents / 2 { peakAtFirstHalf = peak }
     }
-    return (Double(read) / (ContinuousClock.now - started).seconds, read, peak - residentAtStart)
+    return (Double(read) / (ContinuousClock.now - started).seconds, read, peak - residentAtStart,
+            (peakAtFirstHalf ?? peak) - residentAtStart)
 }
 
 /// This process's resident set now (Linux: /proc/self/statm, in pages); 0 where unreadable.
@@ -119,10 +123,11 @@ try await withThrowingTaskGroup(of: Void.self) { group in
             """)
         filled += rowsNow
     }
-    let (rate, read, growth) = try await catchUp()
+    let (rate, read, growth, firstHalfGrowth) = try await catchUp()
     print("RESULT catchup \(rate)")
     print("RESULT catchup_events \(read)")
     print("RESULT catchup_memory_growth_bytes \(growth)")
+    print("RESULT catchup_memory_growth_first_half_bytes \(firstHalfGrowth)")
     // Cost as work grows: the same appends again, now with the catch-up's events in the log.
     print("RESULT single_32_grown \(try await singleAppends(writers: 32, phase: "grown"))")
     print("RESULT batched_grown \(try await batchedAppends(phase: "grown"))")
