@@ -3,6 +3,9 @@
 // calls are fetched every two seconds (filtered, paged) and each card is updated in place,
 // so a note being typed survives the refresh. A call not seen before that is still under way
 // beeps once and puts "(1) New call" in the title until the agent claims or opens it.
+// An agent who answers in the console (not on a SIP phone) gets an Answer button on each live
+// call routed to them: the call is claimed, and its agent leg is taken in this page through
+// the browser gateway (voice.js) — one call at a time.
 "use strict";
 
 const POLL_MILLISECONDS = 2000;
@@ -49,6 +52,7 @@ function problemText(result) {
 
 function showSignIn(message) {
   stopPolling();
+  if (voice.callId) { leaveVoice(); $("voice").hidden = true; voice.callId = null; voice.phase = "idle"; }
   state.session = null;
   $("console").hidden = true;
   $("who").hidden = true;
@@ -222,6 +226,9 @@ function createCard(call) {
   cart.setAttribute("aria-label", "Cart");
   const work = element("div", "work");
   const claimLine = element("p", "claim-line");
+  const answerButton = element("button", "answer primary", "Answer");
+  answerButton.type = "button";
+  answerButton.addEventListener("click", () => answer(call.callId, card));
   const claimButton = element("button", "claim primary", "Claim");
   claimButton.type = "button";
   claimButton.addEventListener("click", () => claim(call.callId, card));
@@ -244,7 +251,7 @@ function createCard(call) {
   const cardError = element("p", "card-error");
   cardError.setAttribute("role", "alert");
   const outcomeLine = element("p", "outcome-line");
-  work.append(claimLine, outcomeLine, claimButton, outcomes, note, cardError);
+  work.append(claimLine, outcomeLine, answerButton, claimButton, outcomes, note, cardError);
   card.append(head, statusText, details, cart, work);
   card.addEventListener("click", () => acknowledge(call.callId));
   return card;
@@ -305,6 +312,11 @@ function updateCard(card, call) {
     outcomeLine.textContent = `Outcome: ${label} (by ${by} at ${at})` + (call.outcome.note ? ` — “${call.outcome.note}”` : "");
   }
   card.querySelector(".claim").hidden = Boolean(call.claimedBy);
+  // Answer: a live call routed to this agent, who answers here, not already in the voice panel.
+  const routedHere = call.agentAnswersInBrowser && state.session && call.agentName === state.session.agentName;
+  const answerable = routedHere && LIVE.has(call.status) && !(call.claimedBy && !mine);
+  card.querySelector(".answer").hidden = !answerable || voice.callId === call.callId;
+  card.dataset.answerable = String(Boolean(answerable));
   const canRecord = !call.claimedBy || mine;
   for (const button of card.querySelectorAll(".outcome")) {
     button.disabled = !canRecord;
@@ -359,6 +371,144 @@ async function recordOutcome(callId, card, outcome) {
   await refresh();
 }
 
+// ---- Answering in the browser ----
+
+const VOICE_STATS_MILLISECONDS = 500;
+const voice = { callId: null, shopperName: "", leg: null, microphone: null, phase: "idle", muted: false, statsTimer: null };
+const VOICE_WORDS = {
+  microphone: "Asking for your microphone…",
+  connecting: "Connecting…",
+  waiting: "Ready: the call comes through as soon as the shopper picks up…",
+  ringing: "Answering…",
+  talking: "Talking",
+  ending: "Hanging up…",
+  ended: "Call ended",
+  failed: "Not connected",
+};
+
+function setVoicePhase(phase) {
+  voice.phase = phase;
+  const box = $("voice");
+  box.dataset.phase = phase;
+  const who = voice.shopperName ? ` — ${voice.shopperName}` : "";
+  $("voice-state").textContent = (VOICE_WORDS[phase] || "") + (phase === "talking" || phase === "waiting" ? who : "");
+  $("voice-mute").disabled = phase !== "talking";
+  $("voice-hangup").disabled = !["waiting", "ringing", "talking"].includes(phase);
+  const over = phase === "ended" || phase === "failed";
+  $("voice-close").hidden = !over;
+  $("voice-level").hidden = over;
+  document.querySelector("label[for=voice-level]").hidden = over;
+}
+
+// Answer: claim the call (the agent takes it on), then take its agent leg in this page.
+async function answer(callId, card) {
+  acknowledge(callId);
+  unlockAudio();
+  card.querySelector(".card-error").textContent = "";
+  if (voice.leg && !["ended", "failed"].includes(voice.phase)) {
+    card.querySelector(".card-error").textContent = "Hang up the call in this browser first.";
+    return;
+  }
+  const claimed = await api("POST", `/v1/agent/calls/${callId}/claim`);
+  if (claimed.status === 401) return showSignIn(problemText(claimed));
+  if (!claimed.ok && claimed.status !== 409) { card.querySelector(".card-error").textContent = problemText(claimed); return; }
+  leaveVoice();
+  voice.callId = callId;
+  voice.shopperName = card.querySelector(".shopper").textContent;
+  voice.muted = false;
+  renderMute();
+  const box = $("voice");
+  box.hidden = false;
+  box.dataset.callId = callId;
+  for (const key of ["inPackets", "inEnergy", "outPackets"]) delete box.dataset[key];
+  $("voice-error").textContent = "";
+  card.querySelector(".answer").hidden = true;
+  const current = () => voice.callId === callId;
+  try {
+    setVoicePhase("microphone");
+    const microphone = await CartlineVoice.microphone("press Answer again");
+    if (!current()) { CartlineVoice.stopTracks(microphone); return; }
+    voice.microphone = microphone;
+    setVoicePhase("connecting");
+    const [result] = await Promise.all([api("POST", `/v1/agent/calls/${callId}/voice`), CartlineVoice.loadLibrary()]);
+    if (result.status === 401) return showSignIn(problemText(result));
+    if (!result.ok) throw new Error(problemText(result));
+    if (!current() || voice.phase !== "connecting") return;
+    voice.leg = new CartlineVoice.GatewayLeg(result.data, microphone, {
+      onPhase: (phase) => {
+        if (!current()) return;
+        if (phase === "ended") { leaveVoice("ended"); refresh(); return; }
+        setVoicePhase(phase);
+        if (phase === "talking") {
+          clearInterval(voice.statsTimer);
+          voice.statsTimer = setInterval(() => sampleVoiceStats().catch(() => {}), VOICE_STATS_MILLISECONDS);
+        }
+      },
+      onFailure: (text) => { if (current()) voiceFailed(text); },
+      onRemoteAudio: (stream) => { if (current()) $("voice-audio").srcObject = stream; },
+    });
+    voice.leg.connect();
+  } catch (error) {
+    if (current()) voiceFailed(error.message);
+  }
+}
+
+async function sampleVoiceStats() {
+  if (!voice.leg) return;
+  const stats = await voice.leg.stats();
+  const box = $("voice");
+  $("voice-level").value = stats.level;
+  box.dataset.inPackets = String(stats.inPackets);
+  box.dataset.inEnergy = String(stats.inEnergy);
+  box.dataset.outPackets = String(stats.outPackets);
+}
+
+function renderMute() {
+  const button = $("voice-mute");
+  button.textContent = voice.muted ? "Unmute" : "Mute";
+  button.setAttribute("aria-pressed", String(voice.muted));
+}
+
+function toggleMute() {
+  if (!voice.leg || voice.phase !== "talking") return;
+  voice.muted = voice.leg.toggleMute();
+  renderMute();
+}
+
+// Hang up: a call being taken is hung up through the gateway; a page still waiting for the
+// INVITE simply leaves (the node's next INVITE finds nobody and the call ends as unanswered).
+function hangUpVoice() {
+  if (!voice.leg) return;
+  if (voice.phase === "waiting") { leaveVoice("ended"); refresh(); return; }
+  voice.leg.hangUp();
+}
+
+function voiceFailed(text) {
+  leaveVoice("failed");
+  $("voice-error").textContent = text;
+  refresh();
+}
+
+function leaveVoice(phase) {
+  clearInterval(voice.statsTimer);
+  voice.statsTimer = null;
+  if (voice.leg) voice.leg.close();
+  voice.leg = null;
+  CartlineVoice.stopTracks(voice.microphone);
+  voice.microphone = null;
+  $("voice-audio").srcObject = null;
+  $("voice-level").value = 0;
+  if (phase) setVoicePhase(phase);
+}
+
+function closeVoice() {
+  if (voice.leg) return;
+  $("voice").hidden = true;
+  voice.callId = null;
+  voice.phase = "idle";
+  refresh();
+}
+
 // ---- Polling ----
 
 async function refresh() {
@@ -408,6 +558,9 @@ function setFilter(filter) {
 async function start() {
   $("sign-in-form").addEventListener("submit", signIn);
   $("sign-out").addEventListener("click", signOut);
+  $("voice-mute").addEventListener("click", toggleMute);
+  $("voice-hangup").addEventListener("click", hangUpVoice);
+  $("voice-close").addEventListener("click", closeVoice);
   for (const button of document.querySelectorAll(".filter")) button.addEventListener("click", () => setFilter(button.dataset.filter));
   $("prev-page").addEventListener("click", () => { if (state.page > 1) { state.page -= 1; refresh(); } });
   $("next-page").addEventListener("click", () => { if (state.page < state.pageCount) { state.page += 1; refresh(); } });

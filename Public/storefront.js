@@ -452,16 +452,12 @@ function showCall(view) {
 
 // MARK: talking from this page (browser mode)
 //
-// A browser-mode call rings this page. The page asks for the microphone, then for the call's
-// gateway credentials (minted by the server for this call and this session only; never put in
-// a URL), loads janus.js from Cartline (Debian's libjs-janus-gateway, no CDN), registers through
-// the Janus gateway with them and accepts the node's INVITE only when it carries the call's
-// proof. Closing the tab closes Janus's WebSocket, and Janus hangs the call up at once.
+// A browser-mode call rings this page: the page asks for the microphone, then for the call's
+// gateway credentials (minted by the server for this call and this session only) and joins
+// through the gateway (voice.js).
 
 const VOICE_STATS_MILLISECONDS = 500;
-// After "Hang up", Janus confirms with a hangup event; past this the page tears down anyway.
-const VOICE_HANGUP_MILLISECONDS = 3000;
-const voice = { callId: null, janus: null, sip: null, microphone: null, phase: "idle", muted: false, statsTimer: null };
+const voice = { callId: null, leg: null, microphone: null, phase: "idle", muted: false, statsTimer: null };
 
 const VOICE_WORDS = {
   microphone: "Asking for your microphone…",
@@ -511,7 +507,7 @@ async function joinVoice(callId) {
     setVoicePhase("microphone");
     let microphone;
     try {
-      microphone = await askForMicrophone();
+      microphone = await CartlineVoice.microphone("press “Try again” or ask for help again");
     } catch (error) {
       // Without a microphone nobody can talk: free the agent rather than let the page ring on.
       if (current() && call.shown && call.shown.callId === callId && call.shown.cancellable) {
@@ -520,139 +516,42 @@ async function joinVoice(callId) {
       }
       throw error;
     }
-    if (!current()) { stopTracks(microphone); return; }
+    if (!current()) { CartlineVoice.stopTracks(microphone); return; }
     voice.microphone = microphone;
     setVoicePhase("connecting");
     const [credentials] = await Promise.all([
       api("POST", `/v1/calls/${encodeURIComponent(callId)}/voice`),
-      loadJanusLibrary(),
+      CartlineVoice.loadLibrary(),
     ]);
-    if (current() && voice.phase === "connecting") connectGateway(credentials, callId);
+    if (!current() || voice.phase !== "connecting") return;
+    voice.leg = new CartlineVoice.GatewayLeg(credentials, microphone, {
+      onPhase: (phase) => {
+        if (!current()) return;
+        if (phase === "ended") { leaveVoice("ended"); return; }
+        setVoicePhase(phase);
+        if (phase === "talking") {
+          clearInterval(voice.statsTimer);
+          voice.statsTimer = setInterval(() => sampleVoiceStats().catch(() => {}), VOICE_STATS_MILLISECONDS);
+        }
+      },
+      onFailure: (text) => { if (current()) voiceFailed(text); },
+      onRemoteAudio: (stream) => { if (current()) $("voice-audio").srcObject = stream; },
+    });
+    voice.leg.connect();
   } catch (error) {
     if (current()) voiceFailed(error.message);
   }
 }
 
-async function askForMicrophone() {
-  if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
-    throw new Error("This browser cannot use a microphone on this page (it needs https or localhost).");
-  }
-  try {
-    return await navigator.mediaDevices.getUserMedia({ audio: true, video: false });
-  } catch (error) {
-    if (error.name === "NotAllowedError") throw new Error("Allow this page to use your microphone to talk to us, then press “Try again” or ask for help again.");
-    if (error.name === "NotFoundError") throw new Error("No microphone was found: connect one and ask for help again.");
-    throw new Error(`Your microphone could not be used (${error.name}).`);
-  }
-}
-
-let janusLibrary = null;
-
-// janus.js, once, from this server.
-function loadJanusLibrary() {
-  if (!janusLibrary) {
-    janusLibrary = new Promise((resolve, reject) => {
-      const script = document.createElement("script");
-      script.src = "/vendor/janus.js";
-      script.onload = () => (window.Janus ? resolve() : reject(new Error("The voice library did not load; please reload the page.")));
-      script.onerror = () => reject(new Error("The voice library is not available on this shop right now; please try again later."));
-      document.head.append(script);
-    }).then(() => new Promise((resolve) => {
-      // Debian ships no adapter.js; janus.js only needs the browser's family from it.
-      const browser = /Firefox\//.test(navigator.userAgent) ? "firefox" : (/Chrom(e|ium)\//.test(navigator.userAgent) ? "chrome" : "safari");
-      const adapter = { browserDetails: { browser, version: 120 } };
-      Janus.init({ debug: false, dependencies: Janus.useDefaultDependencies({ adapter }), callback: resolve });
-    }));
-    janusLibrary.catch(() => { janusLibrary = null; });  // a later call tries again
-  }
-  return janusLibrary;
-}
-
-function connectGateway(credentials, callId) {
-  const current = () => voice.callId === callId;
-  const options = {
-    server: credentials.websocketUrl,
-    token: credentials.janusToken,
-    success: () => janus.attach({
-      plugin: "janus.plugin.sip",
-      success: (handle) => {
-        if (!current()) return;
-        voice.sip = handle;
-        handle.send({ message: {
-          request: "register", username: `sip:${credentials.sipUser}@${credentials.registrar}`, secret: credentials.sipPassword,
-          proxy: `sip:${credentials.registrar}`, register_ttl: 300, incoming_header_prefixes: ["X-Cartline-"],
-        } });
-      },
-      error: (error) => { if (current()) voiceFailed(`The voice gateway refused this page (${error}).`); },
-      onmessage: (message, jsep) => { if (current()) onGatewayMessage(message, jsep, credentials); },
-      onremotetrack: (track, mid, on) => {
-        if (on && track.kind === "audio") $("voice-audio").srcObject = new MediaStream([track]);
-      },
-    }),
-    error: (error) => {
-      if (current() && !["ended", "failed"].includes(voice.phase)) voiceFailed(`The connection to the voice gateway was lost (${error}).`);
-    },
-  };
-  if (credentials.iceServers && credentials.iceServers.length) options.iceServers = credentials.iceServers;
-  const janus = new Janus(options);
-  voice.janus = janus;
-}
-
-function onGatewayMessage(message, jsep, credentials) {
-  const result = message.result || {};
-  const event = result.event;
-  if (message.error) { voiceFailed(`The voice gateway answered: ${message.error}.`); return; }
-  if (event === "registered") setVoicePhase("waiting");
-  else if (event === "registration_failed") {
-    // The registrar takes each call's credentials once: another tab of this shopper joined first.
-    if (/already used/i.test(result.reason || "")) voiceFailed("This call rings in another tab or window of yours: talk there.");
-    else voiceFailed(`This page could not join the call (${result.code} ${result.reason || ""}).`.replace(" )", ")"));
-  }
-  else if (event === "incomingcall") {
-    if ((result.headers || {})["X-Cartline-Proof"] !== credentials.proof || voice.phase !== "waiting") {
-      // Not this call's INVITE through the gateway's registrar: refuse it, stay ready.
-      voice.sip.send({ message: { request: "decline", code: 403 } });
-      return;
-    }
-    setVoicePhase("ringing");
-    const track = voice.microphone && voice.microphone.getAudioTracks()[0];
-    voice.sip.createAnswer({
-      jsep,
-      tracks: [{ type: "audio", capture: track || true, recv: true }],
-      success: (answer) => voice.sip.send({ message: { request: "accept" }, jsep: answer }),
-      error: (error) => {
-        voice.sip.send({ message: { request: "decline", code: 480 } });
-        voiceFailed(`Your browser could not take the call (${error}).`);
-      },
-    });
-    return;
-  } else if (event === "accepted") {
-    setVoicePhase("talking");
-    clearInterval(voice.statsTimer);
-    voice.statsTimer = setInterval(() => sampleVoiceStats().catch(() => {}), VOICE_STATS_MILLISECONDS);
-  } else if (event === "hangup") {
-    // A declined stray call also ends in a hangup event: only the accepted call's counts.
-    if (["ringing", "talking", "ending"].includes(voice.phase)) leaveVoice("ended");
-  }
-  if (jsep && voice.sip) voice.sip.handleRemoteJsep({ jsep });
-}
-
 // The far side's level for the meter, and the receive/send counters (kept on the voice box).
 async function sampleVoiceStats() {
-  const pc = voice.sip && voice.sip.webrtcStuff && voice.sip.webrtcStuff.pc;
-  if (!pc) return;
-  const report = await pc.getStats();
+  if (!voice.leg) return;
+  const stats = await voice.leg.stats();
   const box = $("voice");
-  report.forEach((entry) => {
-    if (entry.kind !== "audio") return;
-    if (entry.type === "inbound-rtp") {
-      // audioLevel is linear (0..1); its square root reads closer to how loud it sounds.
-      $("voice-level").value = Math.min(1, Math.sqrt(entry.audioLevel || 0));
-      box.dataset.inPackets = String(entry.packetsReceived || 0);
-      box.dataset.inEnergy = String(entry.totalAudioEnergy || 0);
-    }
-    if (entry.type === "outbound-rtp") box.dataset.outPackets = String(entry.packetsSent || 0);
-  });
+  $("voice-level").value = stats.level;
+  box.dataset.inPackets = String(stats.inPackets);
+  box.dataset.inEnergy = String(stats.inEnergy);
+  box.dataset.outPackets = String(stats.outPackets);
 }
 
 function renderMute() {
@@ -662,18 +561,13 @@ function renderMute() {
 }
 
 function toggleMute() {
-  if (!voice.sip || voice.phase !== "talking") return;
-  if (voice.muted) voice.sip.unmuteAudio(); else voice.sip.muteAudio();
-  voice.muted = voice.sip.isAudioMuted();
+  if (!voice.leg || voice.phase !== "talking") return;
+  voice.muted = voice.leg.toggleMute();
   renderMute();
 }
 
 function hangUpVoice() {
-  if (!voice.sip || !["ringing", "talking"].includes(voice.phase)) return;
-  setVoicePhase("ending");
-  voice.sip.send({ message: { request: "hangup" } });
-  const callId = voice.callId;
-  setTimeout(() => { if (voice.callId === callId && voice.phase === "ending") leaveVoice("ended"); }, VOICE_HANGUP_MILLISECONDS);
+  if (voice.leg) voice.leg.hangUp();
 }
 
 function voiceFailed(text) {
@@ -681,25 +575,19 @@ function voiceFailed(text) {
   showError($("voice-error"), text);
 }
 
-// Tears the gateway session down (Janus hangs up any call of it); the voice box stays,
-// saying how it ended. Without `phase` (another call replaces this one) it is left as it is.
+// Tears the gateway session down; the voice box stays, saying how it ended. Without
+// `phase` (another call replaces this one) it is left as it is.
 function leaveVoice(phase) {
   clearInterval(voice.statsTimer);
   voice.statsTimer = null;
-  if (voice.sip && ["ringing", "talking"].includes(voice.phase)) voice.sip.send({ message: { request: "hangup" } });
-  if (voice.janus) voice.janus.destroy({ cleanupHandles: true });
-  voice.janus = null;
-  voice.sip = null;
-  stopTracks(voice.microphone);
+  if (voice.leg) voice.leg.close();
+  voice.leg = null;
+  CartlineVoice.stopTracks(voice.microphone);
   voice.microphone = null;
   $("voice-audio").srcObject = null;
   $("voice-level").value = 0;
   if (phase) setVoicePhase(phase);
   else if (voice.phase !== "idle") setVoicePhase(voice.phase === "failed" ? "failed" : "ended");
-}
-
-function stopTracks(stream) {
-  if (stream) for (const track of stream.getTracks()) track.stop();
 }
 
 // The one true state, from the server.

@@ -181,7 +181,7 @@ actor CallSession {
         case .customer:
             break
         }
-        // A browser leg answered 480 (its page has not registered yet) is dialled again after
+        // A page's leg answered 480 (the page has not registered yet) is dialled again after
         // a short pause, until the ring timeout is spent; each attempt rings for what is left.
         let deadline = ContinuousClock.now + timeout
         var attempt = 0
@@ -224,13 +224,13 @@ actor CallSession {
     /// Redials of a browser leg are bounded by its ring timeout and by this count.
     static let maxBrowserDialAttempts = 600
 
-    /// Whether a failed leg is dialled again: only a browser customer whose page has not
-    /// joined yet (480), while the ring timeout leaves room for a pause and another ring;
+    /// Whether a failed leg is dialled again: only a page (a browser customer's, or a console
+    /// agent's) that has not joined yet (480), while the ring timeout leaves room for a pause and another ring;
     /// waits the pause first (a stop during it ends the redialling).
     private func shouldRedial(_ target: DialTarget, after failure: SIPCallFailure, attempt: Int,
                               deadline: ContinuousClock.Instant) async -> Bool {
         let pause = resources.configuration.browserRetryPause
-        guard target == .customer, plan.mode == .browser, failure.status == 480, !stopRequested,
+        guard plan.legInBrowser(target), failure.status == 480, !stopRequested,
               attempt < Self.maxBrowserDialAttempts, ContinuousClock.now + pause * 2 < deadline else { return false }
         logger.debug("the page has not joined yet; dialling again", metadata: ["attempt": "\(attempt)"])
         try? await Task.sleep(for: pause)

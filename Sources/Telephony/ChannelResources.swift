@@ -83,13 +83,16 @@ final class ChannelResources: Sendable {
     }
 
     /// The INVITE for one leg: PSTN customers through the trunk with the number as a
-    /// telephone-subscriber user part; VoIP customers and agents at their SIP URI; browser
-    /// customers as their call's gateway user, through the gateway registrar (which hands
-    /// the INVITE to the page's Janus handle and adds the proof the page checks).
+    /// telephone-subscriber user part; VoIP customers and phone agents at their SIP URI;
+    /// browser customers and console agents as their gateway user (`gatewayCall`).
     func outgoingCall(for target: DialTarget, plan: CallPlan, ringTimeout: Duration) throws(TelephonyError) -> OutgoingCall {
         let placeholder = MediaAddress(host: configuration.mediaBindHost, port: 0)
+        if plan.legInBrowser(target) {
+            let user = target == .agent ? plan.agentURI : plan.destination
+            return try gatewayCall(user: user, ringTimeout: ringTimeout)
+        }
         switch (target, plan.mode) {
-        case (.agent, _), (.customer, .voip):
+        case (.agent, _), (.customer, .voip), (.customer, .browser):
             let uri = target == .agent ? plan.agentURI : plan.destination
             guard uri.hasPrefix("sip:") else { throw .unusableDestination("not a SIP URI") }
             return OutgoingCall(requestURI: uri, outboundProxy: nil, fromUser: configuration.callerUser,
@@ -106,16 +109,20 @@ final class ChannelResources: Sendable {
                                 outboundProxy: MediaAddress(host: trunk.host, port: trunk.port),
                                 fromUser: configuration.callerUser, fromDisplayName: configuration.callerDisplayName,
                                 credentials: credentials, localMedia: placeholder, ringTimeout: ringTimeout)
-        case (.customer, .browser):
-            guard let gateway = configuration.gateway else { throw .noGateway }
-            let user = plan.destination
-            guard Self.isGatewayUser(user) else { throw .unusableDestination("not a gateway user") }
-            return OutgoingCall(requestURI: "sip:\(user)@\(gateway.host):\(gateway.port)",
-                                outboundProxy: MediaAddress(host: gateway.host, port: gateway.port),
-                                fromUser: configuration.callerUser, fromDisplayName: configuration.callerDisplayName,
-                                credentials: DigestCredentials(username: gateway.username, password: gateway.password),
-                                localMedia: placeholder, ringTimeout: ringTimeout)
         }
+    }
+
+    /// A page's leg (the shopper's in browser mode, or the agent console's): its call user at
+    /// the gateway registrar, which hands the INVITE to the page's Janus handle and adds the
+    /// proof the page checks.
+    private func gatewayCall(user: String, ringTimeout: Duration) throws(TelephonyError) -> OutgoingCall {
+        guard let gateway = configuration.gateway else { throw .noGateway }
+        guard Self.isGatewayUser(user) else { throw .unusableDestination("not a gateway user") }
+        return OutgoingCall(requestURI: "sip:\(user)@\(gateway.host):\(gateway.port)",
+                            outboundProxy: MediaAddress(host: gateway.host, port: gateway.port),
+                            fromUser: configuration.callerUser, fromDisplayName: configuration.callerDisplayName,
+                            credentials: DigestCredentials(username: gateway.username, password: gateway.password),
+                            localMedia: MediaAddress(host: configuration.mediaBindHost, port: 0), ringTimeout: ringTimeout)
     }
 
     /// The registrar's call-user syntax, `^[a-z0-9]{16,64}\.[0-9]{10}$`.

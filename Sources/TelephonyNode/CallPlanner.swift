@@ -9,7 +9,7 @@ struct CallPlanner: Sendable {
     let store: AggregateStore
     let vault: PersonalDataVault
 
-    enum Failure: Error { case destinationUnreadable, browserCallWithoutExpiry }
+    enum Failure: Error { case destinationUnreadable, browserCallWithoutExpiry, consoleAgentWithoutExpiry }
 
     func plan(_ call: CallRequested) async throws -> CallPlan {
         let destination: String
@@ -31,7 +31,15 @@ struct CallPlanner: Sendable {
         }
         let cart = try? await store.load(CartAggregate.self, .cart(call.cartId)).state
         return CallPlan(callId: call.callId, mode: mode, destination: destination,
-                        agentName: call.agentName, agentURI: call.agentSipUri, cartId: call.cartId.uuidString.lowercased(),
+                        agentName: call.agentName, agentURI: try agentAddress(call), cartId: call.cartId.uuidString.lowercased(),
                         cartValue: cart.map { $0.total.description } ?? "", shopperName: "shopper")
+    }
+
+    /// The agent's SIP URI, or for an agent who answers in the console, the console's
+    /// gateway user (derived from the call as the web edge derives it).
+    private func agentAddress(_ call: CallRequested) throws -> String {
+        guard call.agentAnswersInConsole else { return call.agentSipUri }
+        guard let user = call.agentBrowserSIPUser else { throw Failure.consoleAgentWithoutExpiry }
+        return user
     }
 }

@@ -76,6 +76,45 @@ struct BrowserLegTests {
         }
     }
 
+    /// The agent console's leg: the customer (a SIP phone here) answers first, then the agent
+    /// leg goes to the console's own gateway user, which is told 480 until the console has
+    /// registered, and the two legs are bridged once it has.
+    @Test func anAgentWhoAnswersInTheConsoleIsDialledThroughTheRegistrarOnceTheConsoleJoins() async throws {
+        try await withRegistrar { registrar, configuration in
+            try await withPeers([
+                { try await SIPpPeer.start(scenario: .builtIn("uas"), timeout: .seconds(30), extraArguments: ["-rtp_echo"]) },
+                { try await SIPpPeer.start(scenario: .fixture("browser-page-hangs-up.xml"), timeout: .seconds(30), extraArguments: ["-d", "1500", "-rtp_echo"]) },
+            ]) { peers in
+                let (customer, console) = (peers[0], peers[1])
+                try await PoolHarness.withPool(configuration) { pool in
+                    var plan = PoolHarness.plan(mode: .voip, destination: "sip:ann@127.0.0.1:\(customer.port)", agentURI: "")
+                    let (customerUser, _) = try Self.credentials(callId: plan.callId)
+                    let agentUser = "agent" + customerUser
+                    plan.agentURI = agentUser
+                    #expect(plan.agentInBrowser && !plan.legInBrowser(.customer) && plan.legInBrowser(.agent))
+                    let log = ProgressLog()
+                    let channel = try #require(await pool.reserve(callId: plan.callId))
+                    let call = Task { await pool.run(plan, on: channel) { await log.append($0) } }
+                    let notJoined = ContinuousClock.now + .seconds(10)
+                    while !registrar.log().contains("'\(agentUser)' is not registered, 480"), ContinuousClock.now < notJoined {
+                        try await Task.sleep(for: .milliseconds(50))
+                    }
+                    #expect(registrar.log().contains("'\(agentUser)' is not registered, 480"), "\(registrar.log())")
+                    #expect(await log.entries.contains(.answered), "the customer answered before the agent leg was dialled")
+                    let (registered, output) = try await registrar.registerPage(user: agentUser, password: try Self.password(for: agentUser),
+                                                                                contactPort: console.port)
+                    #expect(registered, "\(output)\n\(registrar.log())")
+                    await call.value
+                    let entries = await log.entries
+                    #expect(entries.contains(.agentBridged), "\(entries)\n\(registrar.log())")
+                    #expect(registrar.log().contains("'\(agentUser)' delivered to sip:\(agentUser)@127.0.0.1:\(console.port)"), "\(registrar.log())")
+                    let ending = try #require(await log.ending, "\(entries)")
+                    #expect(ending.cause == "agent-hangup", "\(ending)\n\(console.output)")
+                }
+            }
+        }
+    }
+
     @Test func aBusyPageFailsTheLegAtOnceWithoutRetrying() async throws {
         try await withRegistrar { registrar, configuration in
             try await withPeers([{ try await SIPpPeer.start(scenario: .fixture("uas-busy.xml"), timeout: .seconds(30)) }]) { peers in

@@ -22,7 +22,9 @@ public enum Engagement {
         if input.freeChannels <= 0 { reasons.append(.noCapacity) }
         if input.agentCount <= 0 { reasons.append(.noAgent) }
         if input.cartInCheckout { reasons.append(.inCheckout) }
-        if input.preferences?.mode == .browser, !input.browserVoiceAvailable { reasons.append(.browserUnavailable) }
+        if input.preferences?.mode == .browser || input.agentAnswersInConsole, !input.browserVoiceAvailable {
+            reasons.append(.browserUnavailable)
+        }
         return EngagementDecision(offer: reasons.isEmpty, reasons: reasons, expectedGainMicros: gain)
     }
 

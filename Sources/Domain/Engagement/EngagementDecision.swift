@@ -15,7 +15,8 @@ public struct EngagementDecision: Equatable, Sendable, Codable {
         case noAgent
         /// The shopper is in checkout: no call interrupts a purchase under way.
         case inCheckout
-        /// The shopper talks from the page (`browser` mode) and no browser gateway is configured.
+        /// The shopper talks from the page (`browser` mode), or the agent answers in the agent
+        /// console, and no browser gateway is configured.
         case browserUnavailable
     }
 

@@ -20,12 +20,17 @@ public struct EngagementInput: Equatable, Sendable {
     public let cartInCheckout: Bool
     /// Whether calls to the page can be placed (the browser gateway is configured).
     public let browserVoiceAvailable: Bool
+    /// Whether the agent who would take the call answers in the agent console (through the
+    /// same gateway).
+    public let agentAnswersInConsole: Bool
     public let now: Date
 
     public init(cartId: UUID, cartValue: Money, itemCount: Int, cartIsUnconcluded: Bool, preferences: PreferencesSet?,
                 rules: EngagementRules, offersMade: Int, lastDeclinedAt: Date?, freeChannels: Int,
-                agentCount: Int = 1, cartInCheckout: Bool = false, browserVoiceAvailable: Bool = true, now: Date) {
+                agentCount: Int = 1, cartInCheckout: Bool = false, browserVoiceAvailable: Bool = true,
+                agentAnswersInConsole: Bool = false, now: Date) {
         self.agentCount = agentCount
+        self.agentAnswersInConsole = agentAnswersInConsole
         self.browserVoiceAvailable = browserVoiceAvailable
         self.cartInCheckout = cartInCheckout
         self.cartId = cartId

@@ -111,9 +111,11 @@ public enum EngagementSaga {
         case .failure(let why): throw .rejected(why.reason)
         }
         guard let agent = agents.first else { throw .rejected("the merchant has no sales agent to take the call") }
+        guard !agent.answersInConsole || browserVoiceAvailable else { throw .rejected(Self.consoleAgentUnavailable) }
         let call = CallRequested(callId: callId, offerId: offerId, cartId: cart.id, shopperId: cart.shopperId, merchantId: cart.merchantId,
                                  mode: preferences.mode, destination: route.destination, agentName: agent.name,
-                                 agentSipUri: agent.sipUri, at: now, charge: offer.charge, joinExpiresAtUnixSeconds: route.joinExpiry)
+                                 agentSipUri: agent.sipUri, at: now, charge: offer.charge, joinExpiresAtUnixSeconds: route.joinExpiry,
+                                 agentJoinExpiresAtUnixSeconds: Self.agentJoinExpiry(agent, now: now))
         return [.accepted(OfferAccepted(offerId: offerId, mode: preferences.mode, callId: callId, at: now)), .callRequested(call)]
     }
 
@@ -155,6 +157,7 @@ public enum EngagementSaga {
         case .failure(let why): return record(.explain(why.reason))
         }
         guard let agent = agents.first else { return record(.explain("no sales agent is available at this shop")) }
+        guard !agent.answersInConsole || browserVoiceAvailable else { return record(.explain(Self.consoleAgentUnavailable)) }
         if let quiet = preferences.quietHours, let end = quietHoursEnd(quiet, timeZone: preferences.timeZone, after: now) {
             return record(.callback(at: end, reason: "it is within your quiet hours"))
         }
@@ -162,7 +165,17 @@ public enum EngagementSaga {
         return record(.call(CallRequested(callId: callId, offerId: nil, cartId: cart.id, shopperId: cart.shopperId, merchantId: cart.merchantId,
                                           mode: preferences.mode, destination: route.destination, agentName: agent.name,
                                           agentSipUri: agent.sipUri, at: now, charge: charge,
-                                          joinExpiresAtUnixSeconds: route.joinExpiry)))
+                                          joinExpiresAtUnixSeconds: route.joinExpiry,
+                                          agentJoinExpiresAtUnixSeconds: Self.agentJoinExpiry(agent, now: now))))
+    }
+
+    /// Why a call cannot be placed when the merchant's agent answers in the console and the
+    /// gateway is down, in the shopper's words.
+    static let consoleAgentUnavailable = "our advisors answer from their browsers, and that is not available right now; please try again later"
+
+    /// The console agent's join expiry for a call requested at `now`; nil for a SIP-phone agent.
+    static func agentJoinExpiry(_ agent: SalesAgent, now: Date) -> Int64? {
+        agent.answersInConsole ? BrowserLeg.agentJoinExpiry(requestedAt: now) : nil
     }
 
     /// Where a new call goes: what `CallRequested` stores as its destination (sealed when it

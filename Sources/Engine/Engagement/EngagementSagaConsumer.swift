@@ -89,7 +89,8 @@ public struct EngagementSagaConsumer: LogConsumer {
             rules: merchant.profile.engagement, offersMade: engagement.state.offersMade,
             lastDeclinedAt: engagement.state.lastDeclinedAt, freeChannels: await capacity.freeChannels(),
             agentCount: merchant.profile.agents.count, cartInCheckout: cart.status == .checkingOut,
-            browserVoiceAvailable: browserVoiceAvailable, now: clock.now())
+            browserVoiceAvailable: browserVoiceAvailable,
+            agentAnswersInConsole: merchant.profile.agents.first?.answersInConsole ?? false, now: clock.now())
         let offerId = EventIDs.uuid(hashing: "offer:\(cause.uuidString)")
         let charge = ChargeTerms.decide(pricing: merchant.profile.pricing, currency: merchant.profile.currency, cartValueMicros: cart.total.amountMicros)
         do {

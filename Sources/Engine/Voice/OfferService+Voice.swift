@@ -29,3 +29,31 @@ extension OfferService {
         return BrowserVoiceCredentials(sipUser: user, joinExpiresAtUnixSeconds: expiry, settings: gateway, now: now)
     }
 }
+
+/// The agent leg's credentials, for the agent console of the agent the call is routed to.
+extension OfferService {
+    /// Mints the gateway credentials of the agent leg of `callId` for the console of
+    /// `agentName` at `merchantId`: only a call of that merchant (another's is "no such
+    /// call"), routed to that agent, who answers in the console; only while the call is under
+    /// way and within the agent's join window; without a gateway, refused with the reason.
+    public func agentVoiceCredentials(_ callId: UUID, merchantId: String, agentName: String) async throws -> BrowserVoiceCredentials {
+        let state = try await store.load(CallAggregate.self, .call(callId)).state
+        guard let request = state.request, request.merchantId == merchantId else { throw DomainError.notFound("no such call") }
+        guard request.agentName == agentName else {
+            throw DomainError.rejected("this call is routed to \(request.agentName), not to you")
+        }
+        guard request.agentAnswersInConsole else {
+            throw DomainError.rejected("this call rings on your SIP phone (\(request.agentSipUri)), not in the console")
+        }
+        guard let user = request.agentBrowserSIPUser, let expiry = request.agentJoinExpiresAtUnixSeconds else {
+            throw DomainError.rejected("this call has no join time to mint credentials for")
+        }
+        guard !state.isFinished else { throw DomainError.rejected("this call is over") }
+        guard let gateway else { throw DomainError.rejected("answering in the browser is not available right now (no browser gateway)") }
+        let now = clock.now()
+        guard now.timeIntervalSince1970 < Double(expiry) else {
+            throw DomainError.rejected("the time to answer this call has passed")
+        }
+        return BrowserVoiceCredentials(sipUser: user, joinExpiresAtUnixSeconds: expiry, settings: gateway, now: now)
+    }
+}

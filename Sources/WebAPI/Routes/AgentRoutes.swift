@@ -6,7 +6,8 @@ import Hummingbird
 
 /// The agent console's API (`/v1/agent/…`, for the page at `/agent`): sign in with a
 /// one-time code for a session cookie of the agent's own, list the merchant's calls (paged,
-/// filtered), claim one, record its outcome, sign out. The admin side (codes, revocation)
+/// filtered), claim one, answer one in the browser (an agent who answers in the console),
+/// record its outcome, sign out. The admin side (codes, revocation)
 /// is `AgentAdminRoutes`.
 struct AgentRoutes {
     static let defaultPageSize = 20
@@ -70,6 +71,15 @@ struct AgentRoutes {
             let callId = try context.uuidParameter("callId", what: "call")
             let work = try await services.offers.claim(callId: callId, merchantId: session.merchantId, agentName: session.agentName)
             return try APIResponse.json(AgentCallWorkView(callId: callId, work)).response
+        }
+        table.add(.post, "/v1/agent/calls/{callId}/voice") { request, context in
+            let session = try await console.session(of: request)
+            let callId = try context.uuidParameter("callId", what: "call")
+            let credentials = try await services.offers.agentVoiceCredentials(callId, merchantId: session.merchantId,
+                                                                              agentName: session.agentName)
+            var response = try APIResponse.json(VoiceCredentialsView(credentials))
+            response.headers["Cache-Control"] = "no-store"  // secrets of one call: no cache keeps them
+            return response.response
         }
         table.add(.post, "/v1/agent/calls/{callId}/outcome") { request, context in
             let session = try await console.session(of: request)

@@ -15,6 +15,7 @@ struct StorefrontRoutes {
         ("/agent", "agent.html", "text/html; charset=utf-8"),
         ("/agent.js", "agent.js", "text/javascript; charset=utf-8"),
         ("/agent.css", "agent.css", "text/css; charset=utf-8"),
+        ("/voice.js", "voice.js", "text/javascript; charset=utf-8"),
     ]
 
     /// Where the page loads janus.js from.

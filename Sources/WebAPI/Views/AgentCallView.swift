@@ -17,6 +17,8 @@ struct AgentCallView: Encodable, Sendable {
     let modeText: String
     /// The agent the call is routed to.
     let agentName: String
+    /// Whether that agent answers with the console's Answer button (not a SIP phone).
+    let agentAnswersInBrowser: Bool
     let shopperName: String
     /// The shopper's IANA time zone and their clock now, ISO 8601 with its offset.
     let shopperTimeZone: String?
@@ -41,6 +43,7 @@ struct AgentCallView: Encodable, Sendable {
         case .browser: "browser"
         }
         self.agentName = call.agentName
+        self.agentAnswersInBrowser = call.agentAnswersInConsole
         // No shopper gives a name yet; a short stable id tells shoppers apart on the screen.
         self.shopperName = "Shopper " + call.shopperId.uuidString.lowercased().prefix(6)
         let zone = entry.shopperTimeZone.flatMap(TimeZone.init(identifier:))
