@@ -184,5 +184,36 @@ struct BrowserVoiceAPITests {
         var badRegistrar = all
         badRegistrar["CARTLINE_GATEWAY_REGISTRAR"] = "127.0.0.1"
         #expect(throws: GatewaySettingsError.self) { try GatewaySettings.fromEnvironment(badRegistrar) }
+        #expect(try GatewaySettings.fromEnvironment(all)?.iceServers == [])
+    }
+
+    @Test func iceServersReachThePageWithTURNCredentialsWhereTheyApply() async throws {
+        var environment = ["CARTLINE_JANUS_WS_URL": "ws://127.0.0.1:18188", "CARTLINE_GATEWAY_REGISTRAR": "127.0.0.1:15070",
+                           "CARTLINE_GATEWAY_SECRET": Self.gatewaySecret, "CARTLINE_JANUS_TOKEN_SECRET": Self.tokenSecret,
+                           "CARTLINE_ICE_SERVERS": "stun:stun.example.com:3478, turn:turn.example.com:3478?transport=udp",
+                           "CARTLINE_TURN_USERNAME": "cartline", "CARTLINE_TURN_CREDENTIAL": "turn-secret"]
+        let gateway = try #require(try GatewaySettings.fromEnvironment(environment))
+        #expect(gateway.iceServers == [IceServer(url: "stun:stun.example.com:3478", username: nil, credential: nil),
+                                       IceServer(url: "turn:turn.example.com:3478?transport=udp", username: "cartline", credential: "turn-secret")])
+        for bad in ["http://stun.example.com", "stun:", "stun:a\"b", Array(repeating: "stun:s.example.com", count: 9).joined(separator: ",")] {
+            environment["CARTLINE_ICE_SERVERS"] = bad
+            #expect(throws: GatewaySettingsError.self, "\(bad)") { try GatewaySettings.fromEnvironment(environment) }
+        }
+        environment["CARTLINE_ICE_SERVERS"] = "turn:turn.example.com:3478"
+        environment["CARTLINE_TURN_CREDENTIAL"] = nil
+        #expect(throws: GatewaySettingsError.self) { try GatewaySettings.fromEnvironment(environment) }
+
+        try await Self.run(gateway: gateway) { harness in
+            try await harness.registerMerchant()
+            let shopper = harness.shopper()
+            _ = try await shopper.send(.put, "/v1/preferences", json: ["consent": true])
+            let (_, offerId) = try await OfferAPITests.offeredCart(harness, shopper)
+            let callId = try #require(try await shopper.send(.post, "/v1/offers/\(offerId.uuidString.lowercased())/accept").json["callId"] as? String)
+            let voice = try await shopper.send(.post, "/v1/calls/\(callId)/voice")
+            let servers = try #require(voice.json["iceServers"] as? [[String: Any]])
+            #expect(servers.count == 2)
+            #expect(servers[0]["urls"] as? [String] == ["stun:stun.example.com:3478"] && servers[0]["username"] == nil)
+            #expect(servers[1]["username"] as? String == "cartline" && servers[1]["credential"] as? String == "turn-secret")
+        }
     }
 }

@@ -20,6 +20,8 @@ public struct BrowserVoiceCredentials: Sendable, Equatable {
     public let proof: String
     /// The last moment the page may first register (the expiry in `sipUser`).
     public let expiresAt: Date
+    /// STUN/TURN servers for the page's peer connection (none on a local gateway).
+    public let iceServers: [IceServer]
 
     /// Mints the credentials of `sipUser` (the call's, `BrowserLeg.sipUser`) at `now`.
     public init(sipUser: String, joinExpiresAtUnixSeconds: Int64, settings: GatewaySettings, now: Date) {
@@ -29,6 +31,7 @@ public struct BrowserVoiceCredentials: Sendable, Equatable {
         self.sipPassword = Self.sha256Hex(settings.gatewaySecret + ":" + sipUser)
         self.proof = Self.sha256Hex(settings.gatewaySecret + ":invite:" + sipUser)
         self.expiresAt = Date(timeIntervalSince1970: Double(joinExpiresAtUnixSeconds))
+        self.iceServers = settings.iceServers
         let tokenExpiry = Int64(now.timeIntervalSince1970.rounded(.down)) + settings.janusTokenLifetimeSeconds
         self.janusToken = Self.janusToken(expiresAtUnixSeconds: tokenExpiry, secret: settings.janusTokenSecret)
     }

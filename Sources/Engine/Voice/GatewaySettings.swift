@@ -13,6 +13,10 @@ public struct GatewaySettings: Sendable, Equatable {
     public var gatewaySecret: String
     /// Shared with Janus: signs the page's Janus token.
     public var janusTokenSecret: String
+    /// STUN/TURN servers the page's `RTCPeerConnection` uses (`CARTLINE_ICE_SERVERS`): none
+    /// when page and gateway share a network, as on one machine; a shop whose shoppers sit
+    /// behind NAT names its own (Janus needs its own `nat` settings then too).
+    public var iceServers: [IceServer] = []
     /// How long the page's Janus token is good for: Janus checks it on every request, so it
     /// covers the longest call (2 h) and the join before it.
     public var janusTokenLifetimeSeconds: Int64 = 2 * 3_600 + 600
@@ -22,6 +26,10 @@ public struct GatewaySettings: Sendable, Equatable {
     public static let registrarVariable = "CARTLINE_GATEWAY_REGISTRAR"
     public static let gatewaySecretVariable = "CARTLINE_GATEWAY_SECRET"
     public static let janusTokenSecretVariable = "CARTLINE_JANUS_TOKEN_SECRET"
+
+    public static let iceServersVariable = "CARTLINE_ICE_SERVERS"
+    public static let turnUsernameVariable = "CARTLINE_TURN_USERNAME"
+    public static let turnCredentialVariable = "CARTLINE_TURN_CREDENTIAL"
 
     /// Secrets are at least this long (`run` generates 48 hex digits) and at most 256 bytes.
     public static let secretCharacters = 16...256
@@ -58,9 +66,12 @@ public struct GatewaySettings: Sendable, Equatable {
         guard missing.isEmpty else {
             throw .invalid("the browser gateway needs \(missing.joined(separator: ", ")) too (set all of \(names.joined(separator: ", ")) or none)")
         }
-        return try GatewaySettings(websocketURL: environment[websocketURLVariable] ?? "", registrar: environment[registrarVariable] ?? "",
-                                   gatewaySecret: environment[gatewaySecretVariable] ?? "",
-                                   janusTokenSecret: environment[janusTokenSecretVariable] ?? "")
+        var settings = try GatewaySettings(websocketURL: environment[websocketURLVariable] ?? "", registrar: environment[registrarVariable] ?? "",
+                                           gatewaySecret: environment[gatewaySecretVariable] ?? "",
+                                           janusTokenSecret: environment[janusTokenSecretVariable] ?? "")
+        settings.iceServers = try IceServer.list(environment[iceServersVariable] ?? "", turnUsername: environment[turnUsernameVariable],
+                                                 turnCredential: environment[turnCredentialVariable])
+        return settings
     }
 }
 

@@ -6,6 +6,8 @@ struct VoiceCredentialsView: Encodable, Sendable {
     /// One STUN/TURN server, as `RTCPeerConnection` takes it.
     struct IceServer: Encodable, Sendable {
         let urls: [String]
+        let username: String?
+        let credential: String?
     }
 
     let websocketUrl: String
@@ -15,7 +17,7 @@ struct VoiceCredentialsView: Encodable, Sendable {
     let registrar: String
     let proof: String
     let expiresAt: Date
-    /// None yet: the gateway and the shopper share a network in every set-up so far.
+    /// `CARTLINE_ICE_SERVERS`, with TURN credentials where they apply; none by default.
     let iceServers: [IceServer]
 
     init(_ credentials: BrowserVoiceCredentials) {
@@ -26,6 +28,6 @@ struct VoiceCredentialsView: Encodable, Sendable {
         registrar = credentials.registrar
         proof = credentials.proof
         expiresAt = credentials.expiresAt
-        iceServers = []
+        iceServers = credentials.iceServers.map { IceServer(urls: [$0.url], username: $0.username, credential: $0.credential) }
     }
 }
