@@ -11,12 +11,13 @@
 const CartlineVoice = (() => {
   let library = null;
 
-  // janus.js, once, from this server.
-  function loadLibrary() {
+  // janus.js, once, from Cartline (`base`: Cartline's origin when the page is another's, as
+  // for the embeddable widget; empty on Cartline's own pages).
+  function loadLibrary(base = "") {
     if (!library) {
       library = new Promise((resolve, reject) => {
         const script = document.createElement("script");
-        script.src = "/vendor/janus.js";
+        script.src = `${base}/vendor/janus.js`;
         script.onload = () => (window.Janus ? resolve() : reject(new Error("The voice library did not load; please reload the page.")));
         script.onerror = () => reject(new Error("The voice library is not available right now; please try again later."));
         document.head.append(script);

@@ -16,6 +16,8 @@ public enum WebApplication {
         WalletRoutes(services: services).add(to: &table)
         BillingAdminRoutes(services: services).add(to: &table)
         AgentRoutes(services: services).add(to: &table)
+        WebhookRoutes(services: services).add(to: &table)
+        WidgetRoutes(services: services).add(to: &table)  // after the shopper routes it wraps
         try StorefrontRoutes(directory: services.configuration.publicDirectory).add(to: &table)
         return table
     }
@@ -27,6 +29,7 @@ public enum WebApplication {
         let router = Router(context: ShopperRequestContext.self)
         router.add(middleware: RequestLogMiddleware())
         router.add(middleware: MetricsMiddleware())
+        router.add(middleware: WidgetCORSMiddleware(merchants: services.merchants))
         router.add(middleware: SessionMiddleware(cookie: services.sessionCookie, secureCookies: services.configuration.secureCookies))
         router.add(middleware: ProblemMiddleware(routes: table))
         table.register(on: router)

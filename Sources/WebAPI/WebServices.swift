@@ -22,6 +22,10 @@ public struct WebServices: Sendable {
     public let wallets: WalletService
     /// Merchants' ASP usage and monthly invoices.
     public let invoicing: InvoicingService
+    /// Cart notifications from merchants' shop platforms, their secrets and failures.
+    public let webhooks: PlatformWebhooks
+    /// Checks the shopper tokens merchants' backends sign for the embeddable widget.
+    public let shopperTokens: ShopperTokenVerifier
     /// The time the routes act at (tests move it).
     public let clock: any WallClock
     /// Pushes offers and call status to this process's open SSE streams.
@@ -54,6 +58,9 @@ public struct WebServices: Sendable {
                                    gateway: configuration.gateway)
         self.wallets = WalletService(store: store, clock: clock)
         self.invoicing = InvoicingService(store: store, merchants: merchants, clock: clock)
+        let webhooks = PlatformWebhooks(store: store, merchants: merchants, sealingKey: sealingKey, clock: clock)
+        self.webhooks = webhooks
+        self.shopperTokens = ShopperTokenVerifier(secrets: webhooks.secrets, clock: clock)
         self.clock = clock
         self.hub = OfferHub(log: log, logger: log.logger)
         self.idempotency = IdempotentRequests(store: IdempotencyStore(log: log))

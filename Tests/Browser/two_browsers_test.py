@@ -28,7 +28,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from agent_console_test import Client
 from voice_test import ROOT, Skip, browser, call_ended_event, require_gateway, text, voice_stats
 
-MERCHANT_ID = "console-shop"
+MERCHANT_ID = "talk-shop"
 AGENT_NAME = "Dana"
 TIMEOUT_SECONDS = 20
 # From asking for help to both pages talking: the node rings the shopper's page, greets,
@@ -42,7 +42,7 @@ def register_merchant(admin):
     """The demo shop's catalog and rules, with one agent who answers in the console."""
     with open(os.path.join(ROOT, "Tools/demo/merchant.json")) as file:
         merchant = json.load(file)
-    merchant.update(merchantId=MERCHANT_ID, name="Console Shop", agents=[{"name": AGENT_NAME, "sipUri": "browser"}])
+    merchant.update(merchantId=MERCHANT_ID, name="Talk Shop", agents=[{"name": AGENT_NAME, "sipUri": "browser"}])
     merchant["pricing"].update(payer="merchant")
     admin.send("POST", "/v1/admin/merchants", merchant, expect=(201,))
 

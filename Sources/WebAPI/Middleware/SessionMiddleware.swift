@@ -4,8 +4,9 @@ import Hummingbird
 import Logging
 
 /// Establishes the shopper: a valid `cartline_session` names them; anything else (none,
-/// tampered, foreign) starts a new shopper and sets a fresh cookie. Health, metrics and
-/// the agent's routes get no session.
+/// tampered, foreign) starts a new shopper and sets a fresh cookie. Health, metrics, the
+/// agent's routes, the widget's (whose shopper a signed token names) and the shop platforms'
+/// webhooks get no session.
 struct SessionMiddleware: RouterMiddleware {
     typealias Context = ShopperRequestContext
     let cookie: SessionCookie
@@ -13,7 +14,8 @@ struct SessionMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path
-        if path == "/health" || path == "/metrics" || path.hasPrefix("/v1/agent") || path.hasPrefix("/agent") {
+        if path == "/health" || path == "/metrics" || path.hasPrefix("/v1/agent") || path.hasPrefix("/agent")
+            || path.hasPrefix(WidgetCORSMiddleware.prefix) || path.hasPrefix("/v1/webhooks/") {
             return try await next(request, context)
         }
         var context = context

@@ -16,6 +16,7 @@ struct StorefrontRoutes {
         ("/agent.js", "agent.js", "text/javascript; charset=utf-8"),
         ("/agent.css", "agent.css", "text/css; charset=utf-8"),
         ("/voice.js", "voice.js", "text/javascript; charset=utf-8"),
+        ("/widget.js", "widget.js", "text/javascript; charset=utf-8"),
     ]
 
     /// Where the page loads janus.js from.

@@ -3,7 +3,8 @@ import Domain
 /// `POST /v1/admin/merchants` and `PUT /v1/admin/merchants/{merchantId}`: plain fields,
 /// turned into a validated `MerchantProfile` by Domain's initialisers.
 struct MerchantBody: Codable, Sendable {
-    static let fields: Set<String> = ["merchantId", "name", "currency", "country", "catalog", "agents", "engagement", "pricing"]
+    static let fields: Set<String> = ["merchantId", "name", "currency", "country", "catalog", "agents", "engagement", "pricing",
+                                       "allowedOrigins"]
 
     struct Item: Codable, Sendable {
         let sku: String
@@ -54,6 +55,8 @@ struct MerchantBody: Codable, Sendable {
     let agents: [Agent]
     let engagement: Engagement
     let pricing: Pricing
+    /// Web origins whose pages may embed the widget; optional (none).
+    let allowedOrigins: [String]?
 
     func profile() throws(DomainError) -> MerchantProfile {
         let currency = try Currency(currency)
@@ -80,8 +83,10 @@ struct MerchantBody: Codable, Sendable {
                                           platformFeeBasisPoints: pricing.platformFeeBasisPoints ?? 0,
                                           monthlyCommitmentMicros: pricing.monthlyCommitmentMicros ?? 0, sponsor: sponsor,
                                           settlementThresholdMicros: pricing.settlementThresholdMicros ?? 0)
+        var origins: [AllowedOrigin] = []
+        for origin in allowedOrigins ?? [] { origins.append(try AllowedOrigin(origin)) }
         return try MerchantProfile(name: name, currency: currency, catalog: items, agents: salesAgents, engagement: rules, pricing: callPricing,
-                                   country: merchantCountry)
+                                   country: merchantCountry, allowedOrigins: origins)
     }
 
     init(merchantId: String?, profile: MerchantProfile) {
@@ -91,6 +96,7 @@ struct MerchantBody: Codable, Sendable {
         self.country = profile.country?.code
         self.catalog = profile.catalog.map { Item(sku: $0.sku, name: $0.name, unitPriceMicros: $0.unitPrice.amountMicros) }
         self.agents = profile.agents.map { Agent(name: $0.name, sipUri: $0.sipUri) }
+        self.allowedOrigins = (profile.allowedOrigins ?? []).map(\.value)
         let rules = profile.engagement
         self.engagement = Engagement(
             idleThresholdSeconds: rules.idleThresholdSeconds, marginBasisPoints: rules.marginBasisPoints, upliftBasisPoints: rules.upliftBasisPoints,
