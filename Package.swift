@@ -57,6 +57,7 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 "EventLog", "Domain", "Billing",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),  // PBKDF2 for merchant console passwords
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

@@ -16,6 +16,7 @@ public enum WebApplication {
         WalletRoutes(services: services).add(to: &table)
         BillingAdminRoutes(services: services).add(to: &table)
         AgentRoutes(services: services).add(to: &table)
+        MerchantConsoleRoutes(services: services).add(to: &table)
         WebhookRoutes(services: services).add(to: &table)
         WidgetRoutes(services: services).add(to: &table)  // after the shopper routes it wraps
         try StorefrontRoutes(directory: services.configuration.publicDirectory).add(to: &table)

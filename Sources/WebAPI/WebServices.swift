@@ -36,6 +36,8 @@ public struct WebServices: Sendable {
     let sessionCookie: SessionCookie
     /// Agent sign-in codes, sessions and revocation for the agent console.
     let agentConsole: AgentConsole
+    /// Merchant console accounts, sessions and reports.
+    let merchantConsole: MerchantConsole
     let preferencesCookie: PreferencesCookie
 
     public init(log: EventLog, configuration: WebConfiguration, sealingKey: SecretKey, sealingKeyID: String,
@@ -68,6 +70,10 @@ public struct WebServices: Sendable {
         self.agentConsole = AgentConsole(
             access: AgentAccessService(store: store, merchants: merchants, clock: clock, sessionKey: configuration.sessionKey),
             cookie: AgentSessionCookie(secret: configuration.sessionKey), secureCookies: configuration.secureCookies)
+        self.merchantConsole = MerchantConsole(
+            accounts: MerchantAccountService(store: store, merchants: merchants, clock: clock, sessionKey: configuration.sessionKey),
+            cookie: MerchantSessionCookie(secret: configuration.sessionKey), reports: MerchantReports(log: log),
+            secureCookies: configuration.secureCookies)
         self.preferencesCookie = PreferencesCookie(keys: configuration.preferenceKeys)
     }
 }

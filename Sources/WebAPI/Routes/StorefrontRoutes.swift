@@ -15,6 +15,9 @@ struct StorefrontRoutes {
         ("/agent", "agent.html", "text/html; charset=utf-8"),
         ("/agent.js", "agent.js", "text/javascript; charset=utf-8"),
         ("/agent.css", "agent.css", "text/css; charset=utf-8"),
+        ("/merchant", "merchant.html", "text/html; charset=utf-8"),
+        ("/merchant.js", "merchant.js", "text/javascript; charset=utf-8"),
+        ("/merchant.css", "merchant.css", "text/css; charset=utf-8"),
         ("/voice.js", "voice.js", "text/javascript; charset=utf-8"),
         ("/widget.js", "widget.js", "text/javascript; charset=utf-8"),
     ]

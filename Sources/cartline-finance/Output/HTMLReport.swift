@@ -1,3 +1,4 @@
+import Billing
 import Domain
 
 /// One self-contained HTML page: inline CSS, the report's table, and inline SVG charts of

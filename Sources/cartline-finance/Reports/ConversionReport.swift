@@ -1,3 +1,4 @@
+import Billing
 import Domain
 import Foundation
 
@@ -6,30 +7,12 @@ import Foundation
 /// the window's end), revenue per cart (the totals at checkout), and the uplift with its
 /// 95 % confidence interval.
 enum ConversionReport {
-    struct Group: Sendable {
-        let name: String
-        var carts = 0
-        var converted = 0
-        var revenueMicros: [Currency: Int64] = [:]
-
-        var rate: Double? { carts == 0 ? nil : Double(converted) / Double(carts) }
-    }
+    /// Counted as the merchant console counts (`Billing.ConversionGroup`).
+    typealias Group = ConversionGroup
 
     static func groups(_ state: FinanceState) -> (offered: Group, holdout: Group) {
-        var offered = Group(name: "offered")
-        var holdout = Group(name: "holdout")
-        for cart in state.carts.values where state.window.contains(cart.enteredAt) {
-            // An offer wins: a cart that was held out once and offered later saw the offer.
-            func count(_ group: inout Group) {
-                group.carts += 1
-                if let checkout = cart.checkout {
-                    group.converted += 1
-                    group.revenueMicros[checkout.currency, default: 0] &+= checkout.amountMicros
-                }
-            }
-            if cart.offered { count(&offered) } else if cart.holdout { count(&holdout) }
-        }
-        return (offered, holdout)
+        ConversionGroup.split(state.carts.values.lazy.filter { state.window.contains($0.enteredAt) }
+            .map { (offered: $0.offered, holdout: $0.holdout, checkout: $0.checkout) })
     }
 
     static func table(_ state: FinanceState) -> ReportTable {

@@ -2,15 +2,16 @@ import Foundation
 
 /// The difference of two conversion rates with a 95 % confidence interval (normal
 /// approximation of the difference of two proportions, unpooled standard error).
-struct Uplift: Sendable, Equatable {
-    static let z95 = 1.959964
+/// Shared by `cartline-finance report conversion` and the merchant console.
+public struct Uplift: Sendable, Equatable {
+    public static let z95 = 1.959964
 
-    let difference: Double
-    let low: Double
-    let high: Double
+    public let difference: Double
+    public let low: Double
+    public let high: Double
 
     /// nil when either group has no cart: there is nothing to compare ("n too small").
-    init?(converted treated: Int, of treatedCount: Int, versus controlConverted: Int, of controlCount: Int) {
+    public init?(converted treated: Int, of treatedCount: Int, versus controlConverted: Int, of controlCount: Int) {
         guard treatedCount >= 1, controlCount >= 1 else { return nil }
         let p1 = Double(treated) / Double(treatedCount)
         let p2 = Double(controlConverted) / Double(controlCount)
@@ -21,12 +22,12 @@ struct Uplift: Sendable, Equatable {
     }
 
     /// A rate or difference as fixed decimal text, four places (`0.1250`, `-0.0333`).
-    static func text(_ value: Double) -> String {
+    public static func text(_ value: Double) -> String {
         fixed(value, places: 4)
     }
 
     /// A rate as a percentage with two places (`66.67 %`).
-    static func percentText(_ rate: Double) -> String { fixed(rate * 100, places: 2) + " %" }
+    public static func percentText(_ rate: Double) -> String { fixed(rate * 100, places: 2) + " %" }
 
     private static func fixed(_ value: Double, places: Int) -> String {
         var unit: Int64 = 1
