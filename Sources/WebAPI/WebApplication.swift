@@ -45,6 +45,7 @@ public enum WebApplication {
     ) throws -> some ApplicationProtocol {
         Application(
             router: try router(services),
+            server: .http1(configuration: .init(idleTimeout: .seconds(Int64(services.configuration.idleTimeoutSeconds)))),
             configuration: .init(address: .hostname(host, port: port), serverName: "cartline"),
             services: [services.log, services.hub] + background,
             onServerRunning: { _ in await onServerRunning() },

@@ -64,9 +64,9 @@ public struct WebServices: Sendable {
         self.webhooks = webhooks
         self.shopperTokens = ShopperTokenVerifier(secrets: webhooks.secrets, clock: clock)
         self.clock = clock
-        self.hub = OfferHub(log: log, logger: log.logger)
-        self.idempotency = IdempotentRequests(store: IdempotencyStore(log: log))
-        self.sessionCookie = SessionCookie(secret: configuration.sessionKey)
+        self.hub = OfferHub(log: log, logger: log.logger, limits: configuration.streamLimits)
+        self.idempotency = IdempotentRequests(store: IdempotencyStore(log: log, clock: clock))
+        self.sessionCookie = SessionCookie(secret: configuration.sessionKey, previous: configuration.previousSessionKeys)
         self.agentConsole = AgentConsole(
             access: AgentAccessService(store: store, merchants: merchants, clock: clock, sessionKey: configuration.sessionKey),
             cookie: AgentSessionCookie(secret: configuration.sessionKey), secureCookies: configuration.secureCookies)

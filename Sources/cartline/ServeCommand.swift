@@ -27,6 +27,7 @@ struct ServeCommand: AsyncParsableCommand {
               CARTLINE_PREFS_KEYS     id:base64key[,id:base64key…] encrypting cartline_prefs, newest first
               CARTLINE_SEALING_KEY    base64 32-byte key wrapping each shopper's data key
               CARTLINE_ADMIN_TOKEN    bearer token of /v1/admin (16+ characters)
+              CARTLINE_METRICS_TOKEN  bearer token of /metrics (16+ characters); unset: /metrics is 404
               CARTLINE_PUBLIC_DIR     storefront files (default ./Public)
               CARTLINE_SECURE_COOKIES 1 when TLS ends in front of Cartline
               CARTLINE_JANUS_WS_URL, CARTLINE_JANUS_TOKEN_SECRET, CARTLINE_GATEWAY_REGISTRAR,
@@ -89,6 +90,7 @@ struct ServeCommand: AsyncParsableCommand {
             let consumers: [any LogConsumer] = ProjectionCatalog.live() + [saga, charging]
             background.append(ProjectorRunner(log: log, projections: consumers, logger: logger))
             background.append(ChargingClock(store: services.store, merchants: services.merchants, clock: clock, logger: logger))
+            background.append(IdempotencySweeper(store: IdempotencyStore(log: log, clock: clock), logger: logger))
             background.append(IdleScheduler(store: services.store, merchants: services.merchants, clock: clock,
                                             callbacks: (services.offers, services.preferences), logger: logger))
         }

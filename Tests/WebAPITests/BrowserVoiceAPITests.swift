@@ -159,7 +159,7 @@ struct BrowserVoiceAPITests {
             let accepted = try await shopper.send(.post, "/v1/offers/\(offerId.uuidString.lowercased())/accept")
             accepted.expectProblem(409)
             #expect((accepted.json["detail"] as? String)?.contains("not available") == true, "\(accepted.text)")
-            let help = try await shopper.send(.get, "/v1/carts/\(cartId.uuidString.lowercased())/call")
+            let help = try await shopper.send(.post, "/v1/carts/\(cartId.uuidString.lowercased())/call")
             #expect(help.status == 200)
             #expect(help.json["action"] as? String == "explain")
             #expect((help.json["reason"] as? String)?.contains("not available") == true)

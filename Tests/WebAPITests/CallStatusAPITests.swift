@@ -241,11 +241,12 @@ struct LiveWeb: Sendable {
         }
     }
 
-    static func run(startHub: Bool = true, _ body: @Sendable (LiveWeb) async throws -> Void) async throws {
+    static func run(startHub: Bool = true, configuration: WebConfiguration = WebHarness.testConfiguration(),
+                    _ body: @Sendable (LiveWeb) async throws -> Void) async throws {
         let contract = try OpenAPIContract.load()
         try await TestDatabase.with { database in
             try await database.withEventLog { log in
-                let services = WebServices(log: log, configuration: WebHarness.testConfiguration(), sealingKey: SecretKey(),
+                let services = WebServices(log: log, configuration: configuration, sealingKey: SecretKey(),
                                            sealingKeyID: "s1", metrics: PrometheusCollectorRegistry())
                 let app = Application(router: try WebApplication.router(services), logger: TestDatabase.logger)
                 try await app.test(.live) { client in

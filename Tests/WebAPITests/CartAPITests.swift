@@ -9,7 +9,7 @@ struct CartAPITests {
             let result = try await harness.shopper().send(.get, "/v1/carts")
             #expect(result.status == 200)
             let session = try #require(result.setCookies.first { $0.name == "cartline_session" })
-            #expect(session.value.hasPrefix("v1."))
+            #expect(session.value.hasPrefix("v2."))
             #expect(session.attributes.contains("HttpOnly"))
             #expect(session.attributes.contains("SameSite=Lax"))
             #expect(!session.attributes.contains("Secure"))

@@ -91,11 +91,38 @@ struct HelpAPITests {
             #expect(call["destination"] == nil && call["mode"] as? String == "voip")
             #expect(call["status"] as? String == "requested")
             // The click-to-call link on the same cart finds the same call: one call per cart.
-            let clicked = try await shopper.send(.get, "/v1/carts/\(cartId)/call")
+            let clicked = try await shopper.send(.post, "/v1/carts/\(cartId)/call")
             #expect((clicked.json["call"] as? [String: Any])?["callId"] as? String == call["callId"] as? String)
             #expect(clicked.headers[.location] == "/v1/calls/\(call["callId"] as? String ?? "")")
             try await shopper.send(.post, "/v1/help", body: #"{"x":1}"#).expectProblem(422)
-            try await harness.shopper().send(.get, "/v1/carts/\(cartId)/call").expectProblem(404)
+            try await harness.shopper().send(.post, "/v1/carts/\(cartId)/call").expectProblem(404)
+        }
+    }
+
+    /// Issue 14: the click-to-call link used to place the call on GET, which link prefetchers
+    /// and other sites' top-level navigations reach. Now the link is a page that asks.
+    @Test func followingTheClickToCallLinkPlacesNoCallOnlyTheShopsOwnPostDoes() async throws {
+        try await WebHarness.run { harness in
+            try await harness.registerMerchant()
+            let shopper = harness.shopper()
+            let cartId = try #require(try await shopper.send(.post, "/v1/carts", json: ["merchantId": "demo-shop"]).json["id"] as? String)
+            _ = try await shopper.send(.post, "/v1/carts/\(cartId)/items", json: ["sku": "grinder", "quantity": 1])
+            _ = try await shopper.send(.put, "/v1/preferences", json: ["mode": "pstn", "phone": "+4930123456", "consent": true])
+            let page = try await shopper.send(.get, "/v1/carts/\(cartId)/call")
+            #expect(page.status == 200 && page.headers[.contentType]?.hasPrefix("text/html") == true)
+            #expect(page.text.contains("Yes, call me") && page.text.contains("/call.js"))
+            #expect(try await shopper.send(.get, "/v1/engagement").json["call"] == nil, "following the link placed a call")
+            // A POST from another site's page is refused, and places nothing either.
+            let forged = try await shopper.send(.post, "/v1/carts/\(cartId)/call", headers: ["Origin": "https://evil.example.net"])
+            forged.expectProblem(403)
+            #expect(try await shopper.send(.get, "/v1/engagement").json["call"] == nil, "a cross-site POST placed a call")
+            // Behind a proxy that names the shop's address, another site is still another site.
+            try await shopper.send(.post, "/v1/carts/\(cartId)/call",
+                                   headers: ["Origin": "https://evil.example.net", "X-Forwarded-Host": "shop.example.com"]).expectProblem(403)
+            // The page's own button (same origin: the test server is `localhost`) places it.
+            let asked = try await shopper.send(.post, "/v1/carts/\(cartId)/call", headers: ["Origin": "http://localhost"])
+            #expect(asked.status == 200 && asked.json["action"] as? String == "call", "\(asked.text)")
+            #expect((try await shopper.send(.get, "/v1/engagement").json["call"] as? [String: Any])?["status"] as? String == "requested")
         }
     }
 
@@ -111,7 +138,7 @@ struct HelpAPITests {
             _ = try await shopper.send(.put, "/v1/preferences", json: [
                 "mode": "pstn", "phone": "+4930123456", "consent": true, "quietHours": ["start": start, "end": end], "timeZone": "UTC",
             ])
-            let help = try await shopper.send(.get, "/v1/carts/\(cartId)/call")
+            let help = try await shopper.send(.post, "/v1/carts/\(cartId)/call")
             #expect(help.json["action"] as? String == "callback")
             let at = try #require((help.json["callbackAt"] as? String).flatMap { ISO8601DateFormatter().date(from: $0) })
             #expect(at > Date() && at <= Date().addingTimeInterval(2 * 3_600 + 60))

@@ -70,7 +70,7 @@ struct TwoProcessEngagementTests {
             #expect(accepted.json["mode"] as? String == "pstn" && accepted.json["destination"] == nil)
             _ = try await HTTP.send("POST", "\(second.baseURL)/v1/offers/\(offerId)/accept", cookie: cookie)  // a retry
             // Ops see the business, not only the plumbing: this process took the accept.
-            let metrics = String(decoding: try await HTTP.send("GET", "\(second.baseURL)/metrics").body, as: UTF8.self)
+            let metrics = String(decoding: try await HTTP.send("GET", "\(second.baseURL)/metrics", headers: ServeProcess.scraper).body, as: UTF8.self)
             #expect(metrics.contains(#"cartline_offers_total{outcome="accepted"}"#), "\(metrics.prefix(2000))")
 
             // Give a late duplicate every chance to appear, then count.

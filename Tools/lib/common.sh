@@ -65,6 +65,9 @@ ensure_dev_secrets() {
   # Files from before the telephony node lack its ops token: add one.
   grep -q '^CARTLINE_OPS_TOKEN=' "$file" || ( umask 077
     echo "CARTLINE_OPS_TOKEN=$(python3 -c 'import secrets; print(secrets.token_urlsafe(24))')" >> "$file" )
+  # /metrics needs its own token (issue 14); older files lack it: add one.
+  grep -q '^CARTLINE_METRICS_TOKEN=' "$file" || ( umask 077
+    echo "CARTLINE_METRICS_TOKEN=$(python3 -c 'import secrets; print(secrets.token_urlsafe(24))')" >> "$file" )
   set -a; source "$file"; set +a
 }
 

@@ -15,13 +15,16 @@ public struct PreferencesService: Sendable {
         self.clock = clock
     }
 
-    public func set(_ preferences: ContactPreferences, shopperId: UUID, eventIDs: EventIDs) async throws -> ContactPreferences {
+    /// Records `preferences`; returns them with the shopper stream's version after the write
+    /// (what the `cartline_prefs` cookie is bound to).
+    @discardableResult
+    public func set(_ preferences: ContactPreferences, shopperId: UUID, eventIDs: EventIDs) async throws -> Versioned<ContactPreferences> {
         let sealedPhone = try await preferences.phone.asyncMap { try await vault.seal($0, for: shopperId) }
         let now = clock.now()
-        try await store.execute(ShopperAggregate.self, .shopper(shopperId), eventIDs: eventIDs) { state in
+        let written = try await store.execute(ShopperAggregate.self, .shopper(shopperId), eventIDs: eventIDs) { state in
             Shopper.decide(.setPreferences(preferences, sealedPhone: sealedPhone), state: state, now: now)
         }
-        return preferences
+        return Versioned(state: preferences, version: written.version)
     }
 
     /// The preferences the log holds, phone unsealed; nil if never set.

@@ -6,7 +6,8 @@ import Hummingbird
 
 /// `Idempotency-Key` on a POST: the first response is stored and replayed to retries, and
 /// the work's event ids derive from the key, so even a retry racing the first attempt
-/// appends nothing twice. The same key with another request body is 422.
+/// appends nothing twice. The same key with another request body is 422. A key still
+/// claimed is 409 until its lease runs out (the first request died): then a retry takes it.
 struct IdempotentRequests: Sendable {
     let store: IdempotencyStore
 

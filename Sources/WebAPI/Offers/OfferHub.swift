@@ -24,18 +24,52 @@ public final class OfferHub: Service, Sendable {
     /// Longest call stream the hub reads to find a call's state; calls have about seven events.
     static let maxCallEvents = 100
 
+    /// How many streams may be open: per shopper (tabs) and in all, on this process.
+    public struct Limits: Sendable, Equatable {
+        public var perShopper: Int
+        public var total: Int
+
+        public init(perShopper: Int = 8, total: Int = 10_000) {
+            self.perShopper = perShopper
+            self.total = total
+        }
+    }
+
+    /// Why a stream was not opened.
+    enum Refusal: Error, Equatable {
+        case tooManyInAll(Int)
+    }
+
+    /// One open stream; `opened` orders a shopper's streams, oldest first.
+    private struct Listener {
+        let opened: UInt64
+        let continuation: AsyncStream<OfferPush>.Continuation
+    }
+
+    /// The open streams by shopper, and how many in all (kept with them, under one lock).
+    private struct Listeners {
+        var byShopper: [UUID: [UUID: Listener]] = [:]
+        var count = 0
+        var opened: UInt64 = 0
+    }
+
     let log: EventLog
     let logger: Logger
-    private let listeners = Mutex<[UUID: [UUID: AsyncStream<OfferPush>.Continuation]]>([:])
+    let limits: Limits
+    private let listeners = Mutex(Listeners())
     private let following = Atomic<Bool>(false)
 
     /// Whether the hub follows the log now: what is appended from here on is pushed.
     public var isFollowing: Bool { following.load(ordering: .acquiring) }
 
-    public init(log: EventLog, logger: Logger) {
+    public init(log: EventLog, logger: Logger, limits: Limits = Limits()) {
         self.log = log
         self.logger = logger
+        self.limits = limits
     }
+
+    /// Streams open on this process now.
+    public var openStreams: Int { listeners.withLock { $0.count } }
 
     /// Follows the log and beats the heartbeat until graceful shutdown, then ends every
     /// open stream so the server can drain.
@@ -119,7 +153,7 @@ public final class OfferHub: Service, Sendable {
                 state = Call.evolve(CallState(), event)
             } else {
                 // No browser on this process: nobody to read the stream for.
-                guard listeners.withLock({ !$0.isEmpty }) else { return }
+                guard listeners.withLock({ $0.count > 0 }) else { return }
                 state = try await callState(callId, upTo: recorded.streamVersion)
             }
         } catch {
@@ -141,34 +175,59 @@ public final class OfferHub: Service, Sendable {
             .reduce(CallState()) { state, recorded in Call.evolve(state, try CallEvent(recorded: recorded)) }
     }
 
-    /// A stream of pushes for one browser; `stop` ends it.
-    func listen(_ shopperId: UUID) -> (id: UUID, pushes: AsyncStream<OfferPush>) {
+    /// A stream of pushes for one browser; `stop` ends it. A shopper past their share gives
+    /// up their oldest stream for the new one — a tab closed a moment ago (whose close the
+    /// server may not have seen yet) or one long in the background — so reloading never locks
+    /// a shopper out; past the server's total, a new stream is refused.
+    func listen(_ shopperId: UUID) throws(Refusal) -> (id: UUID, pushes: AsyncStream<OfferPush>) {
         let id = UUID()
         let (stream, continuation) = AsyncStream.makeStream(of: OfferPush.self, bufferingPolicy: .bufferingNewest(Self.bufferedPushes))
-        listeners.withLock { $0[shopperId, default: [:]][id] = continuation }
+        let outcome = listeners.withLock { listeners -> Result<AsyncStream<OfferPush>.Continuation?, Refusal> in
+            var evicted: AsyncStream<OfferPush>.Continuation?
+            var mine = listeners.byShopper[shopperId] ?? [:]
+            if mine.count >= limits.perShopper, let oldest = mine.min(by: { $0.value.opened < $1.value.opened }) {
+                evicted = mine.removeValue(forKey: oldest.key)?.continuation
+                listeners.count -= 1
+            } else if listeners.count >= limits.total {
+                return .failure(.tooManyInAll(limits.total))
+            }
+            listeners.opened += 1
+            mine[id] = Listener(opened: listeners.opened, continuation: continuation)
+            listeners.byShopper[shopperId] = mine
+            listeners.count += 1
+            return .success(evicted)
+        }
+        switch outcome {
+        case .failure(let refusal):
+            continuation.finish()
+            throw refusal
+        case .success(let evicted):
+            evicted?.finish()
+        }
         continuation.onTermination = { [weak self] _ in self?.stop(shopperId, id) }
         return (id, stream)
     }
 
     func stop(_ shopperId: UUID, _ id: UUID) {
         let continuation = listeners.withLock { listeners -> AsyncStream<OfferPush>.Continuation? in
-            let removed = listeners[shopperId]?.removeValue(forKey: id)
-            if listeners[shopperId]?.isEmpty == true { listeners[shopperId] = nil }
-            return removed
+            guard let removed = listeners.byShopper[shopperId]?.removeValue(forKey: id) else { return nil }
+            listeners.count -= 1
+            if listeners.byShopper[shopperId]?.isEmpty == true { listeners.byShopper[shopperId] = nil }
+            return removed.continuation
         }
         continuation?.finish()
     }
 
     private func send(_ push: OfferPush, to shopperId: UUID) {
-        for continuation in listeners.withLock({ Array(($0[shopperId] ?? [:]).values) }) { continuation.yield(push) }
+        for listener in listeners.withLock({ Array(($0.byShopper[shopperId] ?? [:]).values) }) { listener.continuation.yield(push) }
     }
 
     private func broadcast(_ push: OfferPush) {
-        for continuation in listeners.withLock({ $0.values.flatMap(\.values) }) { continuation.yield(push) }
+        for listener in listeners.withLock({ $0.byShopper.values.flatMap(\.values) }) { listener.continuation.yield(push) }
     }
 
     /// Ends every stream (graceful shutdown).
     func finishAll() {
-        for continuation in listeners.withLock({ $0.values.flatMap(\.values) }) { continuation.finish() }
+        for listener in listeners.withLock({ $0.byShopper.values.flatMap(\.values) }) { listener.continuation.finish() }
     }
 }

@@ -15,15 +15,24 @@ struct OfferRoutes {
     func add(to table: inout RouteTable) {
         table.add(.get, "/v1/offers/stream") { _, context in
             let shopperId = try context.requireShopper()
-            let open = try await services.offers.openOffers(shopperId: shopperId)
             let hub = services.hub
             let offers = services.offers
             let logger = context.logger
+            // Listen first, then read what is open: an offer committed in between is pushed
+            // (and may also be in the catch-up — the page ignores a repeat). Read the other way
+            // round, such an offer was neither read nor pushed.
+            let (id, pushes) = try Self.listen(hub, shopperId)
+            let open: [CallOffered]
+            do {
+                open = try await offers.openOffers(shopperId: shopperId)
+            } catch {
+                hub.stop(shopperId, id)
+                throw error
+            }
             var headers = HTTPFields()
             headers[.contentType] = "text/event-stream"
             headers[.cacheControl] = "no-cache"
             return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-                let (id, pushes) = hub.listen(shopperId)
                 defer { hub.stop(shopperId, id) }
                 // Offers still open come first: a reconnecting browser (Last-Event-ID) sees them again;
                 // then the call under way, so a reloaded page keeps its "Your call" box. Read after
@@ -68,7 +77,11 @@ struct OfferRoutes {
             let outcome = try await services.offers.help(shopperId: shopperId, cartId: nil, via: "help", preferences: preferences, carts: services.carts)
             return try APIResponse.json(HelpView(outcome, call: try await state(of: outcome))).response
         }
-        table.add(.get, "/v1/carts/{cartId}/call") { request, context in
+        // Click-to-call: the link (GET) leads to a page that asks (StorefrontRoutes); the call
+        // is placed only by this POST, from a page of this server — never by a prefetcher or a
+        // navigation from another site (the session cookie is SameSite=Lax besides).
+        table.add(.post, "/v1/carts/{cartId}/call") { request, context in
+            try Self.requireSameOrigin(request)
             let shopperId = try context.requireShopper()
             let cartId = try context.uuidParameter("cartId", what: "cart")
             let preferences = try await services.currentPreferences(request, shopperId: shopperId)
@@ -121,6 +134,43 @@ struct OfferRoutes {
     /// The call as it stands now: a retried request may find it long under way.
     private func view(of call: CallRequested) async throws -> CallView {
         CallView(call, state: try await services.offers.call(call.callId, shopperId: call.shopperId))
+    }
+
+    /// A slot on the hub for one stream, or the problem that says why not (with when to retry).
+    /// (A shopper past their share gives up their oldest stream instead: `OfferHub.listen`.)
+    static func listen(_ hub: OfferHub, _ shopperId: UUID) throws(Problem) -> (id: UUID, pushes: AsyncStream<OfferPush>) {
+        do {
+            return try hub.listen(shopperId)
+        } catch {
+            var problem = Problem(.serviceUnavailable, "server-busy", title: "Server busy",
+                                  detail: "this server holds \(limits(error)) offer streams, its most; try again shortly")
+            problem.headers[.retryAfter] = "10"
+            throw problem
+        }
+    }
+
+    private static func limits(_ refusal: OfferHub.Refusal) -> Int {
+        switch refusal {
+        case .tooManyInAll(let limit): limit
+        }
+    }
+
+    /// A state-changing request that names its `Origin` must come from this server's own
+    /// pages: the origin's host and port are the request's `Host`.
+    static func requireSameOrigin(_ request: Request) throws(Problem) {
+        guard let origin = request.headers[.origin] else { return }
+        // The address the browser used: a proxy in front names it in X-Forwarded-Host.
+        let forwarded = HTTPField.Name("X-Forwarded-Host").flatMap { request.headers[$0] }
+        let hostField = HTTPField.Name("Host").flatMap { request.headers[$0] }
+        let host = forwarded ?? request.head.authority ?? hostField ?? ""
+        guard let url = URL(string: origin), let originHost = url.host else {
+            throw Problem(.forbidden, "cross-site-request", title: "Cross-site request", detail: "this request must come from the shop's own page")
+        }
+        let originAuthority = url.port.map { "\(originHost):\($0)" } ?? originHost
+        guard originAuthority.lowercased() == host.lowercased() else {
+            throw Problem(.forbidden, "cross-site-request", title: "Cross-site request",
+                          detail: "a call is asked for from the shop's own page, not from \(origin.prefix(100))")
+        }
     }
 
     private func state(of outcome: EngagementSaga.HelpOutcome) async throws -> CallState? {

@@ -1,3 +1,4 @@
+import Crypto
 import Engine
 import EventLog
 import Foundation
@@ -8,7 +9,8 @@ import Prometheus
 
 /// `/health` (ready only when the database answers, within a second; with the roles this
 /// process runs and whether calls can be placed) and `/metrics` (Prometheus text, the
-/// business gauges read at each scrape).
+/// business gauges read at each scrape; only with `Authorization: Bearer
+/// <CARTLINE_METRICS_TOKEN>`, and 404 while no such token is configured).
 struct OperationsRoutes {
     let services: WebServices
 
@@ -30,7 +32,8 @@ struct OperationsRoutes {
             for role in ["web", "engine", "telephony"] { roles[role] = services.roles.contains(role) ? "ready" : "elsewhere" }
             return try APIResponse.json(HealthView(status: "ready", roles: roles, telephonyNodesAlive: nodes, readyToCall: nodes > 0)).response
         }
-        table.add(.get, "/metrics") { _, _ in
+        table.add(.get, "/metrics") { request, _ in
+            try authorizeMetrics(request)
             do {
                 let reading = try await withDeadline(seconds: 3, operation: "business gauges") { try await BusinessGauges(log: services.log).read() }
                 let registry = services.metrics
@@ -48,5 +51,18 @@ struct OperationsRoutes {
             headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: services.metrics.emitToBuffer())))
         }
+    }
+
+    /// The figures show business volume and the plumbing's weak spots: scrapers present their
+    /// own token (`CARTLINE_METRICS_TOKEN`), compared in constant time as the admin token is.
+    func authorizeMetrics(_ request: Request) throws {
+        guard let expected = services.configuration.metricsToken else {
+            throw Problem(.notFound, "metrics-not-enabled", title: "Metrics not enabled",
+                          detail: "set CARTLINE_METRICS_TOKEN (16+ characters) to enable /metrics, then scrape with Authorization: Bearer <token>")
+        }
+        let presented = request.bearerToken ?? ""
+        // Compare digests so neither the length nor a prefix of the token leaks through timing.
+        let same = SHA256.hash(data: Data(presented.utf8)) == SHA256.hash(data: Data(expected.utf8))
+        guard !presented.isEmpty, same else { throw Problem.unauthorized(realm: "cartline-metrics", needs: "the metrics bearer token") }
     }
 }

@@ -19,6 +19,9 @@ struct StorefrontRoutes {
         ("/merchant.js", "merchant.js", "text/javascript; charset=utf-8"),
         ("/merchant.css", "merchant.css", "text/css; charset=utf-8"),
         ("/voice.js", "voice.js", "text/javascript; charset=utf-8"),
+        // The click-to-call link's page: it asks, and only its button places the call (a POST).
+        ("/v1/carts/{cartId}/call", "call.html", "text/html; charset=utf-8"),
+        ("/call.js", "call.js", "text/javascript; charset=utf-8"),
         ("/widget.js", "widget.js", "text/javascript; charset=utf-8"),
     ]
 

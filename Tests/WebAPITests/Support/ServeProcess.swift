@@ -39,6 +39,10 @@ final class ServeProcess: @unchecked Sendable {
         try? FileManager.default.removeItem(at: output)
     }
 
+    /// The bearer token `/metrics` wants from every test process.
+    static let metricsToken = "test-metrics-token-0123456789"
+    static var scraper: [String: String] { ["Authorization": "Bearer \(metricsToken)"] }
+
     var log: String { (try? String(contentsOf: output, encoding: .utf8)) ?? "" }
 
     static func environment(databaseURL: String, port: Int, secrets: Secrets) -> [String: String] {
@@ -49,6 +53,7 @@ final class ServeProcess: @unchecked Sendable {
         environment["CARTLINE_PREFS_KEYS"] = secrets.preferences
         environment["CARTLINE_SEALING_KEY"] = secrets.sealing
         environment["CARTLINE_ADMIN_TOKEN"] = secrets.admin
+        environment["CARTLINE_METRICS_TOKEN"] = metricsToken
         environment["CARTLINE_PUBLIC_DIR"] = TestDatabase.projectRoot.appendingPathComponent("Public").path
         environment["CARTLINE_LOG_LEVEL"] = "warning"
         // Each process is a telephony node of its own: its own name, any free SIP and ops ports.

@@ -19,12 +19,13 @@ struct WebHarness: Sendable {
     let client: any TestClientProtocol
     let contract: OpenAPIContract
     static let adminToken = "test-admin-token-0123456789"
+    static let metricsToken = "test-metrics-token-0123456789"
 
-    static func run(_ body: @Sendable (WebHarness) async throws -> Void) async throws {
+    static func run(configuration: WebConfiguration = testConfiguration(), _ body: @Sendable (WebHarness) async throws -> Void) async throws {
         let contract = try OpenAPIContract.load()
         try await TestDatabase.with { database in
             try await database.withEventLog { log in
-                let services = WebServices(log: log, configuration: testConfiguration(), sealingKey: SecretKey(),
+                let services = WebServices(log: log, configuration: configuration, sealingKey: SecretKey(),
                                            sealingKeyID: "s1", metrics: PrometheusCollectorRegistry())
                 let app = Application(router: try WebApplication.router(services), logger: TestDatabase.logger)
                 try await app.test(.router) { client in
@@ -38,8 +39,10 @@ struct WebHarness: Sendable {
         let keys = preferenceKeys ?? "p2:\(SecretKey().base64),p1:\(SecretKey().base64)"
         // The keys are random per run; parsing them cannot fail.
         let ring = try! KeyRing(parsing: keys)
-        return WebConfiguration(sessionKey: SecretKey(), preferenceKeys: ring, adminToken: adminToken,
-                                publicDirectory: TestDatabase.projectRoot.appendingPathComponent("Public"))
+        var configuration = WebConfiguration(sessionKey: SecretKey(), preferenceKeys: ring, adminToken: adminToken,
+                                             publicDirectory: TestDatabase.projectRoot.appendingPathComponent("Public"))
+        configuration.metricsToken = metricsToken
+        return configuration
     }
 
     /// A new browser-like client with its own cookie jar.

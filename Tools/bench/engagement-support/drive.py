@@ -15,6 +15,7 @@ Usage: drive.py BASE_URL CARTS STREAMS IDLE_THRESHOLD_SECONDS
 """
 import http.client
 import json
+import os
 import statistics
 import sys
 import threading
@@ -55,7 +56,7 @@ sampling = threading.Event()
 def sample_lag():
     conn = connection()
     while not sampling.is_set():
-        conn.request("GET", "/metrics")
+        conn.request("GET", "/metrics", headers={"Authorization": "Bearer " + os.environ["CARTLINE_METRICS_TOKEN"]})
         text = conn.getresponse().read().decode()
         for line in text.splitlines():
             if line.startswith("cartline_projection_lag_seconds") and "unconcluded_carts" in line:
