@@ -11,7 +11,9 @@ extension Problem {
     static func from(_ error: any Error) -> (problem: Problem, isServerFault: Bool) {
         switch error {
         case let problem as Problem:
-            return (problem, problem.status.code >= 500)
+            // A problem thrown on purpose (503 "busy", "unavailable") is an answer, not a fault:
+            // only a 500 is ours to log as one.
+            return (problem, problem.status == .internalServerError)
         case let error as DomainError:
             switch error {
             case .invalid(let reason): return (.invalid(reason), false)
