@@ -6,6 +6,7 @@ public final class SIPLeg: Sendable {
     private let stream: AsyncStream<SIPLegEvent>
     private let continuation: AsyncStream<SIPLegEvent>.Continuation
     private let media = Mutex<MediaAddress?>(nil)
+    private let tags = Mutex<DialogTags?>(nil)
     private let hangUpAction: @Sendable (String) async -> Void
 
     /// Events stay few per leg (provisionals are capped), so this buffer never drops a terminal event.
@@ -22,6 +23,17 @@ public final class SIPLeg: Sendable {
 
     /// Where the far end wants our audio, once answered.
     public var remoteMedia: MediaAddress? { media.withLock { $0 } }
+
+    /// The dialog's tags once answered (RFC 3261 §12): ours (From) and the far end's (To) —
+    /// with the Call-ID, what names the dialog in logs and traces.
+    public struct DialogTags: Sendable, Equatable {
+        public let local: String
+        public let remote: String
+    }
+
+    public var dialogTags: DialogTags? { tags.withLock { $0 } }
+
+    func setDialogTags(local: String, remote: String) { tags.withLock { $0 = DialogTags(local: local, remote: remote) } }
 
     /// Ends the leg: CANCEL before the answer (after the first provisional, RFC 3261 §9.1),
     /// BYE after it. Returns once the request is under way; the terminal event follows. Idempotent.

@@ -1,3 +1,4 @@
+import Logging
 import NIOCore
 
 extension UserAgentCore {
@@ -11,6 +12,14 @@ extension UserAgentCore {
         }
         switch method {
         case "BYE":
+            // The dialog's identifiers are not a secret from anyone on the path: a BYE counts
+            // only from where the dialog's requests go (the first hop, or the far end's
+            // contact), not from any other host that learnt them.
+            guard isDialogPeer(source, state) else {
+                logger.info("BYE for a live call from another host refused", metadata: ["call-id": "\(state.callID)", "source": "\(source)"])
+                respond(to: request, status: 403, reason: "Forbidden", source: source)
+                return
+            }
             switch state.phase {
             case .answered, .byeSent:
                 respond(to: request, status: 200, reason: "OK", source: source)
@@ -26,6 +35,14 @@ extension UserAgentCore {
         default:
             respond(to: request, status: 501, reason: "Not Implemented", source: source)
         }
+    }
+
+    /// Whether `source` is a host the dialog's peer speaks from: the first hop (the far end,
+    /// or the proxy in front of it) or where in-dialog requests go (the far end's contact).
+    private func isDialogPeer(_ source: SocketAddress, _ state: OutboundCallState) -> Bool {
+        let peers = [state.firstHop.ipAddress, state.ackForSuccess?.destination.ipAddress].compactMap { $0 }
+        guard let host = source.ipAddress else { return false }
+        return peers.contains(host)
     }
 
     /// The request's To tag is ours and its From tag is the far end's (RFC 3261 §12.2.2).

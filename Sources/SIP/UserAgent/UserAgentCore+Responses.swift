@@ -69,6 +69,7 @@ extension UserAgentCore {
         }
         state.remoteTag = to.tag
         state.to.tag = to.tag
+        if let local = state.from.tag, let remote = to.tag { state.leg.setDialogTags(local: local, remote: remote) }
         if let contact = response.headers.first("Contact"), let address = try? SIPNameAddress(parsing: contact) {
             state.remoteTarget = address.uri
         }

@@ -214,6 +214,42 @@ struct SIPUserAgentTests {
         }
     }
 
+    /// Issue 14: a BYE with the live dialog's Call-ID and both tags (what anyone on the path
+    /// sees) from another host is refused; the call goes on.
+    @Test func aByeWithTheDialogsIdentifiersFromAnotherHostIsRefusedAndTheLegStaysUp() async throws {
+        try await Harness.withPeer(.builtIn("uas")) { peer in
+            try await Harness.withUserAgent { agent, agentPort in
+                let leg = try await agent.invite(Harness.call(peer))
+                let recorder = LegRecorder(leg)
+                #expect(await recorder.waitFor { if case .answered = $0 { true } else { false } } != nil)
+                let tags = try #require(leg.dialogTags)
+
+                let spoofer = try await UDPProbe.start(host: "127.0.0.2")
+                let bye = """
+                    BYE sip:cartline@127.0.0.1:\(agentPort) SIP/2.0\r
+                    Via: SIP/2.0/UDP 127.0.0.2:\(spoofer.port);branch=z9hG4bKspoof2\r
+                    From: <sip:service@127.0.0.1:\(peer.port)>;tag=\(tags.remote)\r
+                    To: <sip:cartline@127.0.0.1>;tag=\(tags.local)\r
+                    Call-ID: \(leg.callID)\r
+                    CSeq: 99 BYE\r
+                    Content-Length: 0\r
+                    \r
+
+                    """
+                let response = try SIPParser.parse(try await spoofer.exchange(Array(bye.utf8), with: agentPort))
+                #expect(response.statusCode == 403)
+                try await Task.sleep(for: .milliseconds(200))
+                #expect(agent.liveLegCount == 1)
+                #expect(await recorder.events.allSatisfy { !$0.isTerminal })
+                await spoofer.close()
+
+                await leg.hangUp()
+                #expect(await recorder.terminal() == .ended(SIPHangup(by: .local, status: 200)))
+                #expect(await peer.waitForExit(timeout: .seconds(10)) == 0, "\(peer.output)")
+            }
+        }
+    }
+
     @Test func invalidRequestsAreRefusedBeforeAnythingIsSent() async throws {
         try await Harness.withUserAgent { agent, _ in
             let bad = OutgoingCall(requestURI: "tel:+4930", fromUser: "x", localMedia: MediaAddress(host: "127.0.0.1", port: 4000), ringTimeout: .seconds(1))
@@ -239,7 +275,7 @@ final class UDPProbe: Sendable {
         self.port = channel.localAddress?.port ?? 0
     }
 
-    static func start() async throws -> UDPProbe {
+    static func start(host: String = "127.0.0.1") async throws -> UDPProbe {
         let (stream, continuation) = AsyncStream.makeStream(of: [UInt8].self, bufferingPolicy: .bufferingNewest(16))
         let channel = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelInitializer { channel in
@@ -247,7 +283,7 @@ final class UDPProbe: Sendable {
                     try channel.pipeline.syncOperations.addHandler(Collector(continuation: continuation))
                 }
             }
-            .bind(host: "127.0.0.1", port: 0).get()
+            .bind(host: host, port: 0).get()
         return UDPProbe(channel: channel, replies: stream)
     }
 
