@@ -250,6 +250,40 @@ struct SIPUserAgentTests {
         }
     }
 
+    /// Issue 14: INVITEs from an unknown source (the node takes no incoming calls), thousands
+    /// of them, are refused without harm to a live call.
+    @Test func anInviteFloodFromAnUnknownSourceLeavesALiveCallUnharmed() async throws {
+        try await Harness.withPeer(.builtIn("uas")) { peer in
+            try await Harness.withUserAgent { agent, agentPort in
+                let leg = try await agent.invite(Harness.call(peer))
+                let recorder = LegRecorder(leg)
+                #expect(await recorder.waitFor { if case .answered = $0 { true } else { false } } != nil)
+                let flooder = try await UDPProbe.start(host: "127.0.0.2")
+                for number in 0..<3_000 {
+                    let invite = """
+                        INVITE sip:cartline@127.0.0.1:\(agentPort) SIP/2.0\r
+                        Via: SIP/2.0/UDP 127.0.0.2:\(flooder.port);branch=z9hG4bKflood\(number)\r
+                        From: <sip:flood@127.0.0.2>;tag=f\(number)\r
+                        To: <sip:cartline@127.0.0.1>\r
+                        Call-ID: flood-\(number)@127.0.0.2\r
+                        CSeq: 1 INVITE\r
+                        Content-Length: 0\r
+                        \r
+
+                        """
+                    try await flooder.send(Array(invite.utf8), to: agentPort)
+                }
+                try await Task.sleep(for: .milliseconds(500))
+                #expect(agent.liveLegCount == 1, "the flood left the live call alone and opened nothing")
+                #expect(await recorder.events.allSatisfy { !$0.isTerminal })
+                await flooder.close()
+                await leg.hangUp()
+                #expect(await recorder.terminal() == .ended(SIPHangup(by: .local, status: 200)))
+                #expect(await peer.waitForExit(timeout: .seconds(10)) == 0, "\(peer.output)")
+            }
+        }
+    }
+
     @Test func invalidRequestsAreRefusedBeforeAnythingIsSent() async throws {
         try await Harness.withUserAgent { agent, _ in
             let bad = OutgoingCall(requestURI: "tel:+4930", fromUser: "x", localMedia: MediaAddress(host: "127.0.0.1", port: 4000), ringTimeout: .seconds(1))
