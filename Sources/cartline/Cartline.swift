@@ -11,6 +11,6 @@ struct Cartline: AsyncParsableCommand {
               CARTLINE_MIGRATIONS_DIR  folder of NNNN_name.sql files (default: ./Migrations)
             `cartline serve --help` lists the server's settings.
             """,
-        subcommands: [ServeCommand.self, MigrateCommand.self, ProjectionsCommand.self, SealDestinationsCommand.self]
+        subcommands: [ServeCommand.self, MigrateCommand.self, ProjectionsCommand.self, SealDestinationsCommand.self, CheckInvariantsCommand.self]
     )
 }
