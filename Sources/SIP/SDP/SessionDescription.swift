@@ -57,7 +57,7 @@ public enum SessionDescription {
             switch type {
             case "m":
                 if seenAudio { inAudio = false; continue }
-                let fields = value.split(separator: " ")
+                let fields = value.split(whereSeparator: isFieldSeparator)
                 guard fields.count >= 3, fields[0] == "audio" else { inAudio = false; continue }
                 inAudio = true
                 seenAudio = true
@@ -67,7 +67,8 @@ public enum SessionDescription {
                 audioPort = port
                 payloadTypes = fields.dropFirst(3).compactMap { ASCII.decimal($0, max: 127) }
             case "c":
-                let fields = value.split(separator: " ")
+                // Tabs separate fields too: a tab-only "address" must not pass for a host (found by fuzzing).
+                let fields = value.split(whereSeparator: isFieldSeparator)
                 guard fields.count >= 3 else { throw .invalidLine(lineNumber) }
                 // Multicast TTL suffixes ("/127") are dropped.
                 let address = String(fields[2].split(separator: "/").first ?? fields[2])
@@ -82,4 +83,6 @@ public enum SessionDescription {
         guard let host = audioConnection ?? sessionConnection else { throw .noConnectionAddress }
         return Answer(connectionHost: host, audioPort: audioPort, payloadTypes: payloadTypes)
     }
+
+    private static func isFieldSeparator(_ character: Character) -> Bool { character == " " || character == "\t" }
 }
