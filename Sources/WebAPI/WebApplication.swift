@@ -33,6 +33,7 @@ public enum WebApplication {
         router.add(middleware: WidgetCORSMiddleware(merchants: services.merchants))
         router.add(middleware: SessionMiddleware(cookie: services.sessionCookie, secureCookies: services.configuration.secureCookies))
         router.add(middleware: ProblemMiddleware(routes: table))
+        router.add(middleware: DatabaseGateMiddleware(watch: services.databaseWatch))
         table.register(on: router)
         return router
     }
@@ -47,7 +48,7 @@ public enum WebApplication {
             router: try router(services),
             server: .http1(configuration: .init(idleTimeout: .seconds(Int64(services.configuration.idleTimeoutSeconds)))),
             configuration: .init(address: .hostname(host, port: port), serverName: "cartline"),
-            services: [services.log, services.hub] + background,
+            services: [services.log, services.hub, services.databaseWatch] + background,
             onServerRunning: { _ in await onServerRunning() },
             logger: logger
         )

@@ -30,6 +30,8 @@ public struct WebServices: Sendable {
     public let clock: any WallClock
     /// Pushes offers and call status to this process's open SSE streams.
     public let hub: OfferHub
+    /// Whether the database answers; requests are refused at once while it does not.
+    public let databaseWatch: DatabaseWatch
     /// The roles this process runs (`web`, `engine`, `telephony`), which `/health` reports.
     public var roles: Set<String> = ["web", "engine", "telephony"]
     let idempotency: IdempotentRequests
@@ -65,6 +67,7 @@ public struct WebServices: Sendable {
         self.shopperTokens = ShopperTokenVerifier(secrets: webhooks.secrets, clock: clock)
         self.clock = clock
         self.hub = OfferHub(log: log, logger: log.logger, limits: configuration.streamLimits)
+        self.databaseWatch = DatabaseWatch(log: log)
         self.idempotency = IdempotentRequests(store: IdempotencyStore(log: log, clock: clock))
         self.sessionCookie = SessionCookie(secret: configuration.sessionKey, previous: configuration.previousSessionKeys)
         self.agentConsole = AgentConsole(
