@@ -26,7 +26,7 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 from agent_console_test import Client
-from voice_test import ROOT, Skip, browser, call_ended_event, require_gateway, text, voice_stats
+from voice_test import ROOT, Skip, browser, call_ended_event, require_gateway, save_evidence, text, voice_stats
 
 MERCHANT_ID = "talk-shop"
 AGENT_NAME = "Dana"
@@ -151,13 +151,7 @@ def main(base_url, artifacts):
         print(f"SKIP two-browser test: {skip}")
     except Exception:
         for name, driver in (("agent", agent), ("shopper", shopper)):
-            try:
-                driver.save_screenshot(os.path.join(artifacts, f"two-browsers-{name}-failed.png"))
-                with open(os.path.join(artifacts, f"two-browsers-{name}-console.log"), "w") as log:
-                    for entry in driver.get_log("browser"):
-                        log.write(f"{entry['level']} {entry['message']}\n")
-            except Exception:  # evidence is a courtesy; the failure below is what matters
-                pass
+            save_evidence(driver, artifacts, f"two-browsers-{name}")
         print(f"two-browser test FAILED; screenshots and console logs in {artifacts}", file=sys.stderr)
         raise
     finally:

@@ -79,6 +79,18 @@ def voice_stats(driver):
         " outPackets: Number(d.outPackets || 0), level: Number(document.getElementById('voice-level').value)};")
 
 
+def save_evidence(driver, artifacts, name):
+    """After a failure: the page's screenshot (`<name>-failed.png`) and its console log
+    (`<name>-console.log`). Evidence is a courtesy; the failure itself is what matters."""
+    try:
+        driver.save_screenshot(os.path.join(artifacts, f"{name}-failed.png"))
+        with open(os.path.join(artifacts, f"{name}-console.log"), "w") as log:
+            for entry in driver.get_log("browser"):
+                log.write(f"{entry['level']} {entry['message']}\n")
+    except Exception:
+        pass
+
+
 def db(sql):
     """One value from the test's database (Tools/db psql, CARTLINE_DB_NAME from the environment)."""
     result = subprocess.run([os.path.join(ROOT, "Tools/db"), "psql", "-tAc", sql], capture_output=True, text=True, timeout=30, check=True)
@@ -241,13 +253,7 @@ def main(base_url, artifacts):
     except Skip as skip:
         print(f"SKIP voice browser test: {skip}")
     except Exception:
-        driver.save_screenshot(os.path.join(artifacts, "voice-failed.png"))
-        try:
-            with open(os.path.join(artifacts, "voice-console.log"), "w") as log:
-                for entry in driver.get_log("browser"):
-                    log.write(f"{entry['level']} {entry['message']}\n")
-        except Exception:  # the console log is a courtesy; the failure below is what matters
-            pass
+        save_evidence(driver, artifacts, "voice")
         print(f"voice browser test FAILED; screenshot and console log in {artifacts}", file=sys.stderr)
         raise
     finally:

@@ -27,7 +27,7 @@ import urllib.request
 from selenium.webdriver.support.ui import WebDriverWait
 
 from agent_console_test import Client
-from voice_test import ROOT, browser
+from voice_test import ROOT, browser, save_evidence
 
 sys.path.insert(0, os.path.join(ROOT, "Tools", "demo"))
 from merchant_site import MerchantSite  # noqa: E402  (the demo's own site is what is tested)
@@ -131,13 +131,7 @@ def main(base_url, artifacts):
         driver.save_screenshot(os.path.join(artifacts, "widget-refused-origin.png"))
         print(f"widget test passed: offer, call and hang-up on {allowed}; {stranger} refused")
     except Exception:
-        driver.save_screenshot(os.path.join(artifacts, "widget-failed.png"))
-        try:
-            with open(os.path.join(artifacts, "widget-console.log"), "w") as log:
-                for entry in driver.get_log("browser"):
-                    log.write(f"{entry['level']} {entry['message']}\n")
-        except Exception:  # evidence is a courtesy; the failure below is what matters
-            pass
+        save_evidence(driver, artifacts, "widget")
         print(f"widget test FAILED; screenshot and console log in {artifacts}", file=sys.stderr)
         raise
     finally:

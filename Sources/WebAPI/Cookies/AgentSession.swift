@@ -2,7 +2,7 @@ import Foundation
 
 /// What a signed agent session cookie says: who, for which merchant, when it was issued
 /// and until when it holds, which key signed it and the revocation generation it carries.
-struct AgentSession: Codable, Sendable, Equatable {
+struct AgentSession: SignedSession, Equatable {
     /// Key id: a fingerprint of the signing key, so a key change is told apart from tampering.
     let kid: String
     let merchantId: String

@@ -3,7 +3,7 @@ import Foundation
 /// What a signed merchant console session cookie says: which user of which merchant, when
 /// it was issued and until when it holds, which key signed it and the user's revocation
 /// generation at sign-in.
-struct MerchantSession: Codable, Sendable, Equatable {
+struct MerchantSession: SignedSession, Equatable {
     /// Key id: a fingerprint of the signing key, so a key change is told apart from tampering.
     let kid: String
     let merchantId: String

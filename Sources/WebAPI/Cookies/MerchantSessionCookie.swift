@@ -1,4 +1,3 @@
-import Crypto
 import Engine
 import Foundation
 
@@ -14,24 +13,14 @@ struct MerchantSessionCookie: Sendable {
     /// Longest cookie value looked at; a real one is about 300 bytes.
     static let maxValueBytes = 1_024
 
-    /// Why a cookie value is not a session.
-    enum Failure: Error, Equatable {
-        case malformed
-        case otherKey
-        case expired
-    }
+    typealias Failure = SignedSessionFailure
 
-    private let keyBytes: Data
-    /// A fingerprint of the key: the first 8 bytes of its SHA-256, base64url.
-    let keyID: String
+    private let codec: SignedSessionCodec<MerchantSession>
+    var keyID: String { codec.keyID }
 
     init(secret: SecretKey) {
-        let key = HKDF<SHA256>.deriveKey(inputKeyMaterial: secret.symmetric, info: Data("cartline merchant session v1".utf8), outputByteCount: 32)
-        self.keyBytes = key.withUnsafeBytes { Data($0) }
-        self.keyID = Data(SHA256.hash(data: keyBytes).prefix(8)).base64URLEncodedString()
+        codec = SignedSessionCodec(secret: secret, label: "cartline merchant session v1", maxValueBytes: Self.maxValueBytes)
     }
-
-    private var key: SymmetricKey { SymmetricKey(data: keyBytes) }
 
     /// A new session for a sign-in.
     func session(for signIn: MerchantAccountService.SignIn) -> MerchantSession {
@@ -40,26 +29,8 @@ struct MerchantSessionCookie: Sendable {
                                issuedAt: issuedAt, expiresAt: issuedAt + Self.lifetimeSeconds, generation: signIn.generation)
     }
 
-    func value(for session: MerchantSession) throws -> String {
-        let payload = "v1." + (try JSONEncoder.sortedKeys.encode(session)).base64URLEncodedString()
-        let mac = HMAC<SHA256>.authenticationCode(for: Data(payload.utf8), using: key)
-        return payload + "." + Data(mac).base64URLEncodedString()
-    }
+    func value(for session: MerchantSession) throws -> String { try codec.value(for: session) }
 
     /// The session a cookie value carries, if we signed it with this key and it has not expired.
-    func session(from value: String, now: Date) throws(Failure) -> MerchantSession {
-        guard value.utf8.count <= Self.maxValueBytes else { throw .malformed }
-        let parts = value.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0] == "v1", let json = Data(base64URLEncoded: parts[1]), let mac = Data(base64URLEncoded: parts[2]) else {
-            throw .malformed
-        }
-        let signed = Data(value.utf8.prefix(3 + parts[1].utf8.count))
-        guard let session = try? JSONDecoder().decode(MerchantSession.self, from: json) else { throw .malformed }
-        // isValidAuthenticationCode compares in constant time.
-        guard HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: signed, using: key) else {
-            throw session.kid == keyID ? .malformed : .otherKey
-        }
-        guard Int64(now.timeIntervalSince1970) < session.expiresAt else { throw .expired }
-        return session
-    }
+    func session(from value: String, now: Date) throws(Failure) -> MerchantSession { try codec.session(from: value, now: now) }
 }
