@@ -546,18 +546,11 @@ async function joinVoice(callId) {
 // The far side's level for the meter, and the receive/send counters (kept on the voice box).
 async function sampleVoiceStats() {
   if (!voice.leg) return;
-  const stats = await voice.leg.stats();
-  const box = $("voice");
-  $("voice-level").value = stats.level;
-  box.dataset.inPackets = String(stats.inPackets);
-  box.dataset.inEnergy = String(stats.inEnergy);
-  box.dataset.outPackets = String(stats.outPackets);
+  CartlineVoice.showStats(await voice.leg.stats(), $("voice"), $("voice-level"));
 }
 
 function renderMute() {
-  const button = $("voice-mute");
-  button.textContent = voice.muted ? "Unmute" : "Mute";
-  button.setAttribute("aria-pressed", String(voice.muted));
+  CartlineVoice.showMute($("voice-mute"), voice.muted);
 }
 
 function toggleMute() {

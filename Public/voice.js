@@ -47,6 +47,21 @@ const CartlineVoice = (() => {
     }
   }
 
+  // A leg's statistics shown in a page's voice box: the far side's level on `meter`, the
+  // receive/send counters as data- attributes of `box` (what the browser tests read).
+  function showStats(stats, box, meter) {
+    meter.value = stats.level;
+    box.dataset.inPackets = String(stats.inPackets);
+    box.dataset.inEnergy = String(stats.inEnergy);
+    box.dataset.outPackets = String(stats.outPackets);
+  }
+
+  // A mute button's words and pressed state.
+  function showMute(button, muted) {
+    button.textContent = muted ? "Unmute" : "Mute";
+    button.setAttribute("aria-pressed", String(muted));
+  }
+
   function stopTracks(stream) {
     if (stream) for (const track of stream.getTracks()) track.stop();
   }
@@ -189,5 +204,5 @@ const CartlineVoice = (() => {
     }
   }
 
-  return { loadLibrary, microphone, stopTracks, GatewayLeg };
+  return { loadLibrary, microphone, stopTracks, showStats, showMute, GatewayLeg };
 })();
