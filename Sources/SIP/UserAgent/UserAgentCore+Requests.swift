@@ -30,6 +30,10 @@ extension UserAgentCore {
             default:
                 respond(to: request, status: 481, reason: "Call/Transaction Does Not Exist", source: source)
             }
+        case "CANCEL":
+            // We only place calls: there is no server INVITE transaction here for a CANCEL to
+            // match, so it changes nothing and gets 481 (RFC 3261 §9.2), from whoever it comes.
+            respond(to: request, status: 481, reason: "Call/Transaction Does Not Exist", source: source)
         case "OPTIONS":
             respond(to: request, status: 200, reason: "OK", source: source)
         default:
