@@ -75,6 +75,8 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 "Engine", "Domain", "EventLog", "Billing",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                // HTTP1Channel and ServerChildChannel: the request read deadline's pipeline.
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -3,6 +3,7 @@ import PostgresNIO
 /// Sorting the errors PostgresNIO throws into what a caller of the log can act on.
 enum DatabaseErrorMapping {
     static let uniqueViolation = "23505"
+    static let statementTimeout = "57014"
 
     /// The underlying error, out of PostgresNIO's transaction wrapper.
     static func unwrap(_ error: any Error) -> any Error {
@@ -21,6 +22,10 @@ enum DatabaseErrorMapping {
     /// The server refused a statement (as opposed to: the connection is gone).
     static func isStatementError(_ error: any Error) -> Bool { (unwrap(error) as? PSQLError)?.code == .server }
 
+    /// The server cut a statement off at its `statement_timeout`: the database is slow, not
+    /// the statement wrong, so trying its parts again one by one would only wait longer.
+    static func isStatementTimeout(_ error: any Error) -> Bool { sqlState(of: error) == statementTimeout }
+
     /// Database failures become `EventLogError`; errors of the caller's own code pass through.
     static func translate(_ error: any Error) -> any Error {
         let inner = unwrap(error)
@@ -37,7 +42,7 @@ enum DatabaseErrorMapping {
                 let state = psql.serverInfo?[.sqlState] ?? "?"
                 let message = psql.serverInfo?[.message] ?? "unknown"
                 // 57014: statement_timeout; 53300: too many connections.
-                if state == "57014" { return .timedOut(operation: "statement", seconds: 0) }
+                if state == statementTimeout { return .timedOut(operation: "statement (cut off by the database's statement_timeout)", seconds: 0) }
                 return .database("\(message) (SQLSTATE \(state))")
             }
             return .unavailable(String(reflecting: psql.code))

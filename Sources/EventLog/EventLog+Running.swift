@@ -52,12 +52,36 @@ extension EventLog {
         let writer = AppendBatchWriter()
         let client = self.client
         let logger = self.logger
+        let timeout = configuration.operationTimeoutSeconds
         var attempt = 0
         while true {
             do {
-                let outcomes = try await withDeadline(seconds: configuration.operationTimeoutSeconds, operation: "append") {
-                    try await client.withConnection { connection in
-                        try await writer.write(requests, on: connection, logger: logger)
+                // The wait for a connection ends at the batch's earliest deadline (so an append
+                // waits at most its own timeout before its statement is sent), yet never sooner
+                // than a quarter of the timeout from now, so no batch is doomed when formed.
+                // A statement once sent is waited for (`CommitAttempt`): its server cuts it off,
+                // and only past the margin is its outcome unknown.
+                let sent = CommitAttempt()
+                let now = ContinuousClock.now
+                let leaseEnds = max(batch.compactMap(\.deadline).min() ?? now + .seconds(timeout), now + .seconds(timeout / 4))
+                let outcomes = try await withDeadline(seconds: 2 * timeout + Self.sentStatementMarginSeconds, operation: "append (outcome unknown)") {
+                    try await withThrowingTaskGroup(of: [AppendBatchWriter.Outcome]?.self) { group in
+                        group.addTask {
+                            try await client.withConnection { connection in
+                                guard sent.startWriting() else { throw EventLogError.timedOut(operation: "append", seconds: timeout) }
+                                return try await writer.write(requests, on: connection, logger: logger)
+                            }
+                        }
+                        group.addTask {
+                            try await Task.sleep(until: leaseEnds, clock: .continuous)
+                            if sent.expire() { throw EventLogError.timedOut(operation: "append", seconds: timeout) }
+                            return nil
+                        }
+                        defer { group.cancelAll() }
+                        while let result = try await group.next() {
+                            if let outcomes = result { return outcomes }
+                        }
+                        throw EventLogError.shuttingDown
                     }
                 }
                 deliver(outcomes, to: batch)
@@ -70,7 +94,7 @@ extension EventLog {
                     try? await Task.sleep(for: .microseconds(Int64(Double(200 << min(attempt, 5)) * Double.random(in: 0.5...1.5))))
                     continue
                 }
-                if DatabaseErrorMapping.isStatementError(error) && batch.count > 1 {
+                if DatabaseErrorMapping.isStatementError(error) && !DatabaseErrorMapping.isStatementTimeout(error) && batch.count > 1 {
                     for pending in batch { await commit([pending]) }
                     return
                 }
@@ -82,6 +106,11 @@ extension EventLog {
             }
         }
     }
+
+    /// How long past twice the operation timeout a sent append statement is still waited
+    /// for. `cartline serve` sets the server's `statement_timeout` to the operation timeout,
+    /// so the statement ends first; past this margin the outcome is unknown.
+    static let sentStatementMarginSeconds = 5.0
 
     private func deliver(_ outcomes: [AppendBatchWriter.Outcome], to batch: [GroupCommitter.Pending]) {
         var appendedEvents = 0

@@ -19,6 +19,10 @@ import Synchronization
 /// - **Exactly-once projection.** `withCheckpoint` commits a consumer's writes and its
 ///   checkpoint in one transaction.
 /// - **Wake-up.** NOTIFY after commit (debounced) cuts latency; polling guarantees delivery.
+/// - **Honest timeouts.** Every operation is bounded (`operationTimeoutSeconds`, a caller's
+///   `RequestDeadline`), the wait for a connection included; an append that fails `timedOut`
+///   was never sent, or was cut off by the server: it does not commit afterwards
+///   (`CommitAttempt`; tested with a pool exhausted by a lock in `PoolExhaustionTests`).
 ///
 /// Run it as a `Service` beside its `PostgresClient`: `run()` drives the group commit,
 /// the NOTIFY listener and sender, and the horizon metric until graceful shutdown.
@@ -57,15 +61,16 @@ public final class EventLog: Service, Sendable {
         let started = ContinuousClock.now
         let committer = self.committer
         do {
-            let timeout = configuration.operationTimeoutSeconds
+            let seconds = try operationSeconds("append")
+            let deadline = started + .milliseconds(Int64(seconds * 1_000))
             let result: AppendResult
             if isRunning {
                 // Bounded by the lane: withdrawn at the deadline while queued, else the batch's deadline.
-                result = try await committer.submit(request, deadline: started + .seconds(timeout))
+                result = try await committer.submit(request, deadline: deadline)
             } else {
                 // No lane is driven (the log is not running yet): bounded here, as before.
-                result = try await withDeadline(seconds: timeout, operation: "append") {
-                    try await committer.submit(request, deadline: started + .seconds(timeout))
+                result = try await withDeadline(seconds: seconds, operation: "append") {
+                    try await committer.submit(request, deadline: deadline)
                 }
             }
             metrics.appendDuration.recordNanoseconds((ContinuousClock.now - started).inNanoseconds)
@@ -200,12 +205,24 @@ public final class EventLog: Service, Sendable {
         }
     }
 
-    /// Runs a database operation under the configured deadline, with errors mapped to `EventLogError`.
+    /// Runs a database operation under the configured deadline (or the caller's
+    /// `RequestDeadline`, if sooner), with errors mapped to `EventLogError`.
     public func run<T: Sendable>(_ operation: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
         do {
-            return try await withDeadline(seconds: configuration.operationTimeoutSeconds, operation: operation, body)
+            return try await withDeadline(seconds: try operationSeconds(operation), operation: operation, body)
         } catch {
             throw DatabaseErrorMapping.translate(error)
         }
+    }
+
+    /// Seconds the next operation may take: the operation timeout, or what is left of the
+    /// caller's `RequestDeadline` when that is sooner (in whole milliseconds). Nothing left:
+    /// `timedOut` at once.
+    public func operationSeconds(_ operation: String) throws(EventLogError) -> Double {
+        let timeout = configuration.operationTimeoutSeconds
+        guard let deadline = RequestDeadline.current else { return timeout }
+        let leftMilliseconds = (deadline - ContinuousClock.now) / .milliseconds(1)
+        guard leftMilliseconds >= 1 else { throw .timedOut(operation: operation, seconds: timeout) }
+        return min(timeout, leftMilliseconds.rounded(.down) / 1_000)
     }
 }

@@ -20,7 +20,10 @@ public struct EventLogConfiguration: Sendable {
     public var commitLanes = 2
     /// Times a batch is retried when another process took a stream version first.
     public var maxBatchRetries = 5
-    /// Longest any single log operation may take before it fails with `timedOut`.
+    /// Longest any single log operation may take, the wait for a pool connection included,
+    /// before it fails with `timedOut`; a caller's `RequestDeadline` may cut it shorter. An
+    /// append statement already sent is waited for past it (the server's `statement_timeout`,
+    /// which `cartline serve` sets to this, ends it), so `timedOut` never hides a commit.
     public var operationTimeoutSeconds: Double = 30
     /// Most events one `readAll` returns.
     public var maxReadBatch = 10_000

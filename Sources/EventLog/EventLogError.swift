@@ -38,7 +38,7 @@ public enum EventLogError: Error, Sendable, Equatable, CustomStringConvertible {
             "wrong expected version for \(stream): expected \(expected), stream is at version \(actual)"
         case .eventIdConflict(let id, let reason): "event id \(id) is already in the log: \(reason)"
         case .overloaded(let queued): "the event log is overloaded (\(queued) appends queued); retry later"
-        case .timedOut(let operation, let seconds): "\(operation) timed out after \(seconds) s"
+        case .timedOut(let operation, let seconds): seconds > 0 ? "\(operation) timed out after \(seconds) s" : "\(operation) timed out"
         case .unavailable(let reason): "the database is unavailable: \(reason)"
         case .database(let reason): "database error: \(reason)"
         case .shuttingDown: "the event log is shutting down"

@@ -46,7 +46,8 @@ public enum WebApplication {
     ) throws -> some ApplicationProtocol {
         Application(
             router: try router(services),
-            server: .http1(configuration: .init(idleTimeout: .seconds(Int64(services.configuration.idleTimeoutSeconds)))),
+            server: .http1(configuration: .init(idleTimeout: .seconds(Int64(services.configuration.idleTimeoutSeconds))),
+                           requestReadTimeout: .seconds(Int64(services.configuration.requestReadTimeoutSeconds))),
             configuration: .init(address: .hostname(host, port: port), serverName: "cartline"),
             services: [services.log, services.hub, services.databaseWatch] + background,
             onServerRunning: { _ in await onServerRunning() },

@@ -9,11 +9,12 @@ struct DatabaseOptions: ParsableArguments {
     @Option(name: .customLong("database-url"), help: "Postgres URL (default: $DATABASE_URL).")
     var databaseURL: String?
 
-    func resolvedURL() throws -> DatabaseURL {
+    /// The URL; the server cuts off any statement that runs longer than `statementTimeoutSeconds`.
+    func resolvedURL(statementTimeoutSeconds: Int = 30) throws -> DatabaseURL {
         guard let text = databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"], !text.isEmpty else {
             throw ValidationError("no database: set DATABASE_URL or pass --database-url (Tools/db url prints the local one)")
         }
-        do { return try DatabaseURL(text) } catch { throw ValidationError(error.description) }
+        do { return try DatabaseURL(text, statementTimeoutSeconds: statementTimeoutSeconds) } catch { throw ValidationError(error.description) }
     }
 
     /// Runs `body` with a running client and stops the client afterwards. Fails at once,

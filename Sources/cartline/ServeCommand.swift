@@ -21,6 +21,7 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Settings from the environment (no secret has a default; Tools/run generates them):
               DATABASE_URL            the event log's database
+            \(DatabasePoolSettings.help)
               CARTLINE_HOST           address to listen on (default 127.0.0.1)
               CARTLINE_PORT           port (default 8080)
               CARTLINE_SESSION_KEY    base64 32-byte key signing cartline_session
@@ -30,6 +31,11 @@ struct ServeCommand: AsyncParsableCommand {
               CARTLINE_METRICS_TOKEN  bearer token of /metrics (16+ characters); unset: /metrics is 404
               CARTLINE_PUBLIC_DIR     storefront files (default ./Public)
               CARTLINE_SECURE_COOKIES 1 when TLS ends in front of Cartline
+              CARTLINE_HTTP_IDLE_TIMEOUT_SECONDS  a connection with no request under way
+                                      is closed after this long, 1…3600 (default 60)
+              CARTLINE_HTTP_REQUEST_READ_TIMEOUT_SECONDS  a request's head and body must
+                                      all arrive within this long of its first byte, else
+                                      408 and the connection is closed, 1…600 (default 30)
               CARTLINE_JANUS_WS_URL, CARTLINE_JANUS_TOKEN_SECRET, CARTLINE_GATEWAY_REGISTRAR,
               CARTLINE_GATEWAY_SECRET  the browser gateway, as Tools/janus/run start prints them (all or
                                       none; none: no `browser` mode, shoppers choosing it are told so)
@@ -64,8 +70,9 @@ struct ServeCommand: AsyncParsableCommand {
         let roles = try Roles(parsing: self.roles ?? environment["CARTLINE_ROLES"] ?? "web,engine,telephony")
         let (configuration, sealingKey) = try Self.settings(from: environment)
         let telephony = try roles.telephony ? Self.telephonySettings(from: environment) : nil
+        let pool = try Self.poolSettings(from: environment)
 
-        let url = try database.resolvedURL()
+        let url = try database.resolvedURL(statementTimeoutSeconds: pool.operationTimeoutSeconds)
         do { try await url.probe(logger: logger) } catch {
             FileHandle.standardError.write(Data("cartline serve: \(CommandFailure.describe(error))\n".utf8))
             throw ExitCode.failure
@@ -75,8 +82,14 @@ struct ServeCommand: AsyncParsableCommand {
 
         var quiet = logger
         quiet.logLevel = .error  // the pool logs every reconnect attempt at info
-        let client = PostgresClient(configuration: url.configuration, backgroundLogger: quiet)
-        let log = EventLog(client: client, logger: logger)
+        var poolConfiguration = url.configuration
+        poolConfiguration.options.maximumConnections = pool.maxConnections
+        let client = PostgresClient(configuration: poolConfiguration, backgroundLogger: quiet)
+        var logConfiguration = EventLogConfiguration()
+        logConfiguration.operationTimeoutSeconds = Double(pool.operationTimeoutSeconds)
+        let log = EventLog(client: client, configuration: logConfiguration, logger: logger)
+        // Held for good: the LISTEN connection, one lock connection per consumer, the node lock.
+        var heldConnections = logConfiguration.wakeUp == .notify ? 1 : 0
         var services = WebServices(log: log, configuration: configuration, sealingKey: sealingKey, sealingKeyID: "s1", metrics: registry,
                                    capacity: TelephonyCapacity(log: log))
         services.roles = roles.names
@@ -88,6 +101,7 @@ struct ServeCommand: AsyncParsableCommand {
                                               browserVoiceAvailable: services.offers.browserVoiceAvailable)
             let charging = ChargingSagaConsumer(store: services.store, logger: logger)
             let consumers: [any LogConsumer] = ProjectionCatalog.live() + [saga, charging]
+            heldConnections += consumers.count
             background.append(ProjectorRunner(log: log, projections: consumers, logger: logger))
             background.append(ChargingClock(store: services.store, merchants: services.merchants, clock: clock, logger: logger))
             background.append(IdempotencySweeper(store: IdempotencyStore(log: log, clock: clock), logger: logger))
@@ -95,14 +109,20 @@ struct ServeCommand: AsyncParsableCommand {
                                             callbacks: (services.offers, services.preferences), logger: logger))
         }
         if let (telephonyConfiguration, opsConfiguration) = telephony {
-            let pool = ChannelPool(configuration: telephonyConfiguration, eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: logger)
-            let node = TelephonyNodeService(pool: pool, log: log, store: services.store, vault: services.vault, clock: clock, logger: logger)
+            heldConnections += 1
+            let channels = ChannelPool(configuration: telephonyConfiguration, eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: logger)
+            let node = TelephonyNodeService(pool: channels, log: log, store: services.store, vault: services.vault, clock: clock, logger: logger)
             background.append(node)
             let ops = OpsAPI(control: node.opsControl, configuration: opsConfiguration)
             let opsLogger = logger
             background.append(ops.application(logger: logger) { port in
                 opsLogger.notice("ops API listening", metadata: ["url": "http://\(opsConfiguration.host):\(port)/ops/v1/status"])
             })
+        }
+        do {
+            try pool.check(heldConnections: heldConnections, heldBy: roles.names.sorted().joined(separator: ","))
+        } catch {
+            throw ValidationError(error.description)
         }
         // Without the web role the log and the background services run in the group itself.
         var top: [any Service] = [client]
@@ -146,6 +166,11 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError(error.description)
         }
+    }
+
+    /// The database pool's settings, or a usage error naming what is wrong.
+    static func poolSettings(from environment: [String: String]) throws -> DatabasePoolSettings {
+        do { return try DatabasePoolSettings.fromEnvironment(environment) } catch { throw ValidationError(error.description) }
     }
 
     static func port(from text: String?) throws -> Int {

@@ -73,7 +73,10 @@ public struct AggregateStore: Sendable {
     ) async throws -> Versioned<A.State> {
         // Commands to one stream from this process go one after the other: each decides on
         // what the one before it wrote (the cache), so racing requests queue, not collide.
-        try await turns.take(stream) {
+        // The wait for a turn is bounded like any log operation: behind a change stuck on a
+        // slow database, a queue of changes must not add its members' timeouts up.
+        let waitSeconds = try log.operationSeconds("waiting for the change before this one to \(stream.rawValue)")
+        return try await turns.take(stream, waitSeconds: waitSeconds) {
             try await decideAndAppend(aggregate, stream, condition: condition, eventIDs: eventIDs, preloaded: preloaded, decide: decide)
         }
     }

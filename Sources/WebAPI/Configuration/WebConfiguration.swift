@@ -31,6 +31,10 @@ public struct WebConfiguration: Sendable {
     /// A connection with no request under way is closed after this long
     /// (`CARTLINE_HTTP_IDLE_TIMEOUT_SECONDS`); a streaming answer is not idle.
     public var idleTimeoutSeconds = 60
+    /// A request's head and body must all arrive within this long of its first byte, or the
+    /// connection is closed (`CARTLINE_HTTP_REQUEST_READ_TIMEOUT_SECONDS`): a client trickling
+    /// bytes is never idle.
+    public var requestReadTimeoutSeconds = 30
 
     public init(sessionKey: SecretKey, preferenceKeys: KeyRing, adminToken: String, publicDirectory: URL) {
         self.sessionKey = sessionKey
@@ -81,6 +85,7 @@ public struct WebConfiguration: Sendable {
         configuration.streamLimits = OfferHub.Limits(perShopper: try number("CARTLINE_SSE_MAX_PER_SHOPPER", 1...100, default: 8),
                                                      total: try number("CARTLINE_SSE_MAX_STREAMS", 1...1_000_000, default: 10_000))
         configuration.idleTimeoutSeconds = try number("CARTLINE_HTTP_IDLE_TIMEOUT_SECONDS", 1...3_600, default: 60)
+        configuration.requestReadTimeoutSeconds = try number("CARTLINE_HTTP_REQUEST_READ_TIMEOUT_SECONDS", 1...600, default: 30)
         return configuration
     }
 }

@@ -31,7 +31,11 @@ extension Problem {
             }
         case let error as EventLogError:
             switch error {
-            case .overloaded, .timedOut, .unavailable, .shuttingDown, .withdrawn:
+            case .timedOut:
+                // Up but too slow (a pool full of slow statements, a lock held elsewhere), or
+                // not answering: either way an answer, with Retry-After, not a fault of ours.
+                return (.unavailable("the database is too busy to answer in time (\(error.description)); try again in a moment"), false)
+            case .overloaded, .unavailable, .shuttingDown, .withdrawn:
                 return (.unavailable(error.description), false)
             case .wrongExpectedVersion, .eventIdConflict:
                 return (.conflict(error.description), false)
