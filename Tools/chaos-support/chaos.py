@@ -127,7 +127,7 @@ def play(world, options, started, deadline):
 
 
 def check_invariants(world):
-    done = subprocess.run([os.path.join(ROOT, ".build/debug/cartline"), "check-invariants", "--database-url", world.database.url],
+    done = subprocess.run([os.path.join(world.binaries, "cartline"), "check-invariants", "--database-url", world.database.url],
                           capture_output=True, text=True, timeout=600)
     return done.returncode, done.stdout + done.stderr
 

@@ -50,6 +50,8 @@ class World:
         self.admin_token = "chaos-admin-" + os.urandom(12).hex()
         self.pstn_number = None
         self.merchant = "chaos-shop"
+        # A copy of the binaries lets a long run go on while the checkout is rebuilt.
+        self.binaries = os.environ.get("CARTLINE_CHAOS_BIN_DIR", os.path.join(root, ".build/debug"))
         self.seed = seed
         self.lossy_link = None
         self.lossy_link_port = None
@@ -62,7 +64,7 @@ class World:
     def start(self):
         note("starting Postgres (a cluster of the run's own)")
         self.database.start_fresh()
-        binary = os.path.join(self.root, ".build/debug/cartline")
+        binary = os.path.join(self.binaries, "cartline")
         done = subprocess.run([binary, "migrate", "--database-url", self.database.url], capture_output=True, text=True, timeout=180)
         if done.returncode != 0:
             raise ChaosError(f"cartline migrate failed: {done.stderr[-400:]}")
