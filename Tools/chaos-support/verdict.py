@@ -30,7 +30,11 @@ EXPECTED_ENDINGS = {
     "busy": ("failed", {"busy"}),
     "decline": ("failed", {"declined"}),
     "ringer": ("failed", {"no-answer"}),
+    "silent": ("ended", None),
 }
+# A phone that answers and never sends a packet: the node's RTP timeout ends the call before
+# the agent joins, so nothing is billable (charged right means: not charged).
+SILENT_CAUSE = "media-timeout"
 
 
 def matches(op, event_type, data):
@@ -198,6 +202,9 @@ def check(shoppers, database, faults, started):
                     violations.append(f"{who}: call {call['callId']} to a {shopper['kind']} phone, no fault near it, "
                                       f"ended {call['final']} {call.get('reason') or ''} (expected {want_status} "
                                       f"{'/'.join(sorted(reasons)) if reasons else ''})")
+                elif shopper["kind"] == "silent" and (data.get("cause") != SILENT_CAUSE or data.get("billableMilliseconds") != 0):
+                    violations.append(f"{who}: call {call['callId']} to a silent phone ended {data.get('cause')} with "
+                                      f"{data.get('billableMilliseconds')} ms billable (expected {SILENT_CAUSE}, nothing billable)")
     note(f"verdict: {len(violations)} violations over {counts['carts']} carts")
     return violations, counts
 
