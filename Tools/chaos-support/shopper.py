@@ -118,10 +118,12 @@ class Shopper:
                 op.version = int(etag) if etag.isdigit() else None
                 op.result = answer.json()
                 return answer
-            if answer.status in (502, 503, 504) or (answer.status == 409 and op.key):
+            if answer.status in (502, 503, 504) or self.key_in_progress(answer):
                 # Refused before anything was done (the database is away, a gate is shut), or
-                # the first attempt of this key is still running: try again a moment later.
+                # the first attempt of this key is still running (its 60-s lease, when the
+                # server that ran it died): try again a moment later.
                 outcome = outcome or "failed"
+                op.result = answer.json()
                 time.sleep(0.5 + 0.5 * attempt)
                 continue
             # A definite refusal. After an unanswered attempt it does not say the first one
@@ -131,6 +133,11 @@ class Shopper:
             return answer
         op.outcome = outcome or "failed"
         return answer
+
+    @staticmethod
+    def key_in_progress(answer):
+        problem = answer.json() if answer.status == 409 else None
+        return isinstance(problem, dict) and str(problem.get("type", "")).endswith(":idempotency-key-in-progress")
 
     def change(self, kind, method, path, body=None, keyed=True, **details):
         op = Op(kind, keyed=keyed and method == "POST", cart=self.cart_id, **details)
