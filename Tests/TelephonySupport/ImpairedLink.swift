@@ -74,14 +74,10 @@ public final class ImpairedLink: Sendable {
             "--verbose",  // each SIP datagram's fate, in `output` for failure messages
         ]
         if !impairment.relaysMedia { arguments.append("--no-media") }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = arguments
-        process.currentDirectoryURL = workDirectory
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = try FileHandle(forWritingTo: touch(workDirectory.appendingPathComponent("stdout.txt")))
-        process.standardError = try FileHandle(forWritingTo: touch(workDirectory.appendingPathComponent("stderr.txt")))
-        do { try process.run() } catch { throw StartError.launchFailed("\(error)") }
+        let process: Process
+        do { process = try WorkDirectoryProcess.launch("/usr/bin/python3", arguments: arguments, in: workDirectory) } catch {
+            throw StartError.launchFailed("\(error)")
+        }
         let link = ImpairedLink(port: port, statsFile: statsFile, workDirectory: workDirectory, process: process)
         let deadline = ContinuousClock.now + readyTimeout
         while !FileManager.default.fileExists(atPath: statsFile.path) {
@@ -119,19 +115,9 @@ public final class ImpairedLink: Sendable {
     }
 
     /// The relay's stdout and stderr, for failure messages.
-    public var output: String {
-        ["stdout.txt", "stderr.txt"].map { name in
-            let text = (try? String(contentsOf: workDirectory.appendingPathComponent(name), encoding: .utf8)) ?? ""
-            return "== \(name)\n\(text.suffix(4_000))"
-        }.joined(separator: "\n")
-    }
+    public var output: String { WorkDirectoryProcess.output(in: workDirectory, named: ["stdout.txt", "stderr.txt"]) }
 
     private static func milliseconds(_ duration: Duration) -> Int {
         Int(duration.components.seconds * 1_000 + duration.components.attoseconds / 1_000_000_000_000_000)
-    }
-
-    private static func touch(_ url: URL) -> URL {
-        _ = FileManager.default.createFile(atPath: url.path, contents: nil)
-        return url
     }
 }

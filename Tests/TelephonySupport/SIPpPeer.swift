@@ -69,14 +69,10 @@ public final class SIPpPeer: Sendable {
             "-i", "127.0.0.1", "-p", "\(port)", "-mp", "\(mediaPort)", "-m", "\(calls)", "-nostdin",
             "-timeout", "\(timeout.components.seconds)s", "-trace_err",
         ] + extraArguments
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sipp")
-        process.arguments = arguments
-        process.currentDirectoryURL = workDirectory
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = try FileHandle(forWritingTo: touch(workDirectory.appendingPathComponent("stdout.txt")))
-        process.standardError = try FileHandle(forWritingTo: touch(workDirectory.appendingPathComponent("stderr.txt")))
-        do { try process.run() } catch { throw StartError.launchFailed("\(error)") }
+        let process: Process
+        do { process = try WorkDirectoryProcess.launch("/usr/bin/sipp", arguments: arguments, in: workDirectory) } catch {
+            throw StartError.launchFailed("\(error)")
+        }
         let peer = SIPpPeer(port: port, mediaPort: mediaPort, workDirectory: workDirectory, process: process)
         let deadline = ContinuousClock.now + readyTimeout
         while !isUDPPortBound(port) {
@@ -119,15 +115,7 @@ public final class SIPpPeer: Sendable {
     /// SIPp's stdout and stderr plus any error trace, for failure messages.
     public var output: String {
         let files = (try? FileManager.default.contentsOfDirectory(atPath: workDirectory.path)) ?? []
-        return files.sorted().filter { $0.hasSuffix(".txt") || $0.hasSuffix(".log") }.map { name in
-            let text = (try? String(contentsOf: workDirectory.appendingPathComponent(name), encoding: .utf8)) ?? ""
-            return "== \(name)\n\(text.suffix(4_000))"
-        }.joined(separator: "\n")
-    }
-
-    private static func touch(_ url: URL) -> URL {
-        FileManager.default.createFile(atPath: url.path, contents: nil)
-        return url
+        return WorkDirectoryProcess.output(in: workDirectory, named: files.sorted().filter { $0.hasSuffix(".txt") || $0.hasSuffix(".log") })
     }
 
     /// Whether some socket is bound to UDP `port` on this host (reads /proc/net/udp).
